@@ -84,7 +84,9 @@ export interface TabLock {
    * LockTimeoutError when the lock is not granted within `timeoutMs`.
    */
   run<T>(name: string, fn: () => Promise<T>, timeoutMs: number): Promise<T>
-  /** Names of locks currently held (any tab), or null when unknown. */
+  /** Holds `name` until the returned release function is called; resolves once granted. */
+  hold?(name: string): Promise<() => void>
+  /** Names of locks currently held (by any tab), or null when unknown. */
   held?(): Promise<string[] | null>
 }
 
