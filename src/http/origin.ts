@@ -1,0 +1,21 @@
+import type { Target } from './fetch.js'
+
+/** The page's origin, or null outside a browser (SSR, Node). */
+export const pageOrigin = (): string | null => (typeof location !== 'undefined' && /^https?:/.test(location.protocol) ? location.origin : null)
+
+/**
+ * Classifies `url` for credentials: 1 same-origin, 2 an allowed tokenOrigin, 0 anything else.
+ * Relative paths are the common case and skip URL parsing (hot path).
+ */
+export function createOriginCheck(allowed: readonly string[]): (url: string) => Target {
+  return (url) => {
+    if (url[0] === '/' && url[1] !== '/' && url[1] !== '\\') return 1
+    const page = pageOrigin()
+    try {
+      const target = new URL(url, page ?? undefined).origin
+      return target === page ? 1 : allowed.includes(target) ? 2 : 0
+    } catch {
+      return 0
+    }
+  }
+}
