@@ -1,0 +1,7 @@
+// The e2e pages load the built bundles: fail early with a clear message when they are missing.
+import { existsSync } from 'node:fs'
+
+export default function globalSetup() {
+  for (const file of ['dist/session-continuity.iife.min.js', 'dist/index.mjs'])
+    if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run build\` first (npm test does it)`)
+}

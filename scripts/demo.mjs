@@ -1,0 +1,18 @@
+// npm run demo: the mock server on 127.0.0.1 (a free port unless PORT is set) serving demo/
+// and the built bundle. Ctrl-C stops it cleanly.
+import { startMockServer } from '../dist/mock.mjs'
+
+const server = await startMockServer({
+  port: Number(process.env.PORT) || 0,
+  accessTtl: 20,
+  idleTtl: 120,
+  secureCookies: false,
+  static: { '/dist/': 'dist', '/': 'demo' },
+})
+console.log(`session-continuity demo: ${server.url}/  (user demo / password demo; Ctrl-C to stop)`)
+const stop = async () => {
+  await server.close()
+  process.exit(0)
+}
+process.on('SIGINT', stop)
+process.on('SIGTERM', stop)

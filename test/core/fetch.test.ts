@@ -1,0 +1,418 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { createSession } from '../../src/index.js'
+import type { Session, SessionEvents } from '../../src/index.js'
+import { createStubServer, type StubServer } from '../helpers/stub-server.js'
+
+let sessions: Session[] = []
+afterEach(() => {
+  sessions.forEach((s) => s.destroy())
+  sessions = []
+  vi.useRealTimers()
+})
+
+function bearerSession(server: StubServer, extra: Parameters<typeof createSession>[0] = {}) {
+  const session = createSession({ credentials: 'bearer', crossTab: false, fetch: server.fetch, ...extra })
+  sessions.push(session)
+  return session
+}
+
+async function signedIn(server: StubServer, extra: Parameters<typeof createSession>[0] = {}) {
+  const session = bearerSession(server, extra)
+  await session.start()
+  expect(session.getState().status).toBe('authenticated')
+  return session
+}
+
+const events = <E extends keyof SessionEvents>(session: Session, name: E) => {
+  const seen: SessionEvents[E][] = []
+  session.on(name, (p) => seen.push(p))
+  return seen
+}
+
+describe('session.fetch: the 401 interceptor', () => {
+  it('attaches the bearer token and passes the response through', async () => {
+    const server = createStubServer()
+    const session = await signedIn(server)
+    const res = await session.fetch('/api/me')
+    expect(res.status).toBe(200)
+    expect(await res.json()).toEqual({ ok: true, path: '/api/me' })
+    expect(server.calls.refresh).toBe(1) // the start() refresh only
+  })
+
+  it('100 concurrent 401s cause exactly one refresh, and all 100 succeed', async () => {
+    const server = createStubServer()
+    const session = await signedIn(server)
+    server.expire()
+    const results = await Promise.all(Array.from({ length: 100 }, (_, i) => session.fetch(`/api/item/${i}`)))
+    expect(results.map((r) => r.status)).toEqual(Array(100).fill(200))
+    expect(server.calls.refresh).toBe(2)
+  })
+
+  it('a 401 to a request sent with older credentials replays without another refresh', async () => {
+    const server = createStubServer()
+    const session = await signedIn(server)
+    server.expire()
+    const release = server.holdRefresh()
+    const first = session.fetch('/api/a')
+    await vi.waitFor(() => expect(server.calls.refresh).toBe(2))
+    const second = session.fetch('/api/b') // sent with the expired token while the refresh is held
+    release()
+    expect((await first).status).toBe(200)
+    expect((await second).status).toBe(200)
+    expect(server.calls.refresh).toBe(2)
+  })
+
+  const bodies: Array<[string, () => BodyInit, string | null]> = [
+    ['string', () => 'plain text ✓', 'text/plain;charset=UTF-8'],
+    ['JSON string', () => JSON.stringify({ a: 1, b: [true, null] }), 'text/plain;charset=UTF-8'],
+    ['URLSearchParams', () => new URLSearchParams({ q: 'a b&c', n: '1' }), 'application/x-www-form-urlencoded;charset=UTF-8'],
+    ['Blob', () => new Blob([new Uint8Array([0, 1, 2, 255])], { type: 'application/x-bin' }), 'application/x-bin'],
+    ['ArrayBuffer', () => new Uint8Array([9, 8, 7, 0, 255]).buffer, null],
+    ['Uint8Array', () => new Uint8Array([1, 2, 3]), null],
+  ]
+  it.each(bodies)('replays a %s body byte-identical', async (_, make, type) => {
+    const server = createStubServer()
+    const session = await signedIn(server)
+    const reference = new Uint8Array(await new Response(make()).arrayBuffer())
+    server.expire()
+    const res = await session.fetch('/api/echo', { method: 'POST', body: make() })
+    expect(res.status).toBe(200)
+    expect(server.echoed).toHaveLength(1) // only the replay reached the handler with valid auth
+    expect([...server.echoed[0]!]).toEqual([...reference])
+    if (type) expect(res.headers.get('Content-Type')).toContain(type.split(';')[0])
+  })
+
+  it('replays a FormData body with the same fields', async () => {
+    const server = createStubServer()
+    const session = await signedIn(server)
+    server.expire()
+    const form = new FormData()
+    form.set('title', 'draft ✓')
+    form.set('file', new Blob(['hello'], { type: 'text/plain' }), 'a.txt')
+    const res = await session.fetch('/api/echo', { method: 'POST', body: form })
+    expect(res.status).toBe(200)
+    const text = new TextDecoder().decode(server.echoed[0])
+    expect(text).toContain('draft ✓')
+    expect(text).toContain('filename="a.txt"')
+    expect(text).toContain('hello')
+  })
+
+  it('replays a Request object with a body', async () => {
+    const server = createStubServer()
+    const session = await signedIn(server)
+    server.expire()
+    const res = await session.fetch(new Request('http://app.test/api/echo', { method: 'POST', body: 'from a Request' }))
+    expect(res.status).toBe(200)
+    expect(new TextDecoder().decode(server.echoed[0])).toBe('from a Request')
+  })
+
+  it('returns the original 401 for a ReadableStream body (never an empty replay) and says why', async () => {
+    const server = createStubServer()
+    const session = await signedIn(server)
+    const skipped = events(session, 'replaySkipped')
+    server.expire()
+    const stream = new ReadableStream({
+      start(c) {
+        c.enqueue(new TextEncoder().encode('streamed'))
+        c.close()
+      },
+    })
+    const res = await session.fetch('/api/echo', { method: 'POST', body: stream, duplex: 'half' } as RequestInit)
+    expect(res.status).toBe(401)
+    expect(await res.json()).toEqual({ error: 'invalid_token' })
+    expect(skipped).toEqual([{ url: '/api/echo', reason: 'unreplayableBody' }])
+    expect(server.echoed).toHaveLength(0)
+    expect(server.calls.refresh).toBe(1)
+  })
+
+  it('a replay that gets 401 again is returned as it is: no second refresh, no loop', async () => {
+    const server = createStubServer()
+    const session = await signedIn(server)
+    const fetchSpy = vi.fn(server.fetch)
+    const forbidden = createSession({
+      credentials: 'bearer',
+      crossTab: false,
+      fetch: async (input, init) => {
+        const url = String(input instanceof Request ? input.url : input)
+        return url.includes('/api/admin') ? new Response('no', { status: 401 }) : fetchSpy(input, init)
+      },
+    })
+    sessions.push(forbidden)
+    await forbidden.start()
+    const before = server.calls.refresh
+    const res = await forbidden.fetch('/api/admin')
+    expect(res.status).toBe(401)
+    expect(server.calls.refresh).toBe(before + 1)
+    expect(forbidden.getState().status).toBe('authenticated')
+    void session
+  })
+
+  it('an AbortSignal aborts the request while it waits for the refresh', async () => {
+    const server = createStubServer()
+    const session = await signedIn(server)
+    server.expire()
+    const release = server.holdRefresh()
+    const controller = new AbortController()
+    const pending = session.fetch('/api/slow', { signal: controller.signal })
+    await vi.waitFor(() => expect(server.calls.refresh).toBe(2))
+    controller.abort()
+    await expect(pending).rejects.toMatchObject({ name: 'AbortError' })
+    release()
+  })
+
+  it('rejects like fetch on a network error', async () => {
+    const session = bearerSession(createStubServer(), { fetch: async () => Promise.reject(new TypeError('Failed to fetch')) })
+    await expect(session.fetch('/api/x')).rejects.toThrow('Failed to fetch')
+  })
+
+  it('refresh 401 signs out with refreshFailed; waiting requests get their original 401', async () => {
+    const server = createStubServer()
+    const session = await signedIn(server)
+    const out = events(session, 'signedOut')
+    server.expire()
+    server.refreshAnswers.push(401)
+    const res = await Promise.all([session.fetch('/api/a'), session.fetch('/api/b')])
+    expect(res.map((r) => r.status)).toEqual([401, 401])
+    await vi.waitFor(() => expect(session.getState().status).toBe('signedOut'))
+    expect(session.getState().reason).toBe('refreshFailed')
+    expect(out[0]!.reason).toBe('refreshFailed')
+    expect(server.calls.refresh).toBe(2)
+  })
+
+  it.each([500, 503, 'network'] as const)('refresh failing with %s keeps the session signed in and retries later', async (answer) => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
+    const server = createStubServer()
+    const session = await signedIn(server, { retry: { base: 1000, max: 8000 } })
+    const failed = events(session, 'refreshFailed')
+    server.expire()
+    server.refreshAnswers.push(answer)
+    const res = await session.fetch('/api/a')
+    expect(res.status).toBe(401)
+    expect(session.getState().status).toBe('authenticated')
+    expect(failed).toHaveLength(1)
+    expect(failed[0]!.transient).toBe(true)
+    const retryAt = failed[0]!.retryAt!
+    expect(retryAt - Date.now()).toBeGreaterThanOrEqual(500)
+    expect(retryAt - Date.now()).toBeLessThanOrEqual(1000)
+    await vi.advanceTimersByTimeAsync(1000)
+    expect(server.calls.refresh).toBe(3)
+    expect(session.getState().status).toBe('authenticated')
+    expect((await session.fetch('/api/b')).status).toBe(200)
+  })
+
+  it('bearer token goes to same-origin and tokenOrigins only, never to another origin', async () => {
+    const seen: Record<string, string | null> = {}
+    const server = createStubServer()
+    const session = await signedIn(server, {
+      tokenOrigins: ['https://api.example.com'],
+      fetch: async (input, init) => {
+        const request = new Request(input instanceof URL ? input.href : input, init)
+        if (request.url.includes('/auth/')) return server.fetch(input, init)
+        seen[request.url] = request.headers.get('Authorization')
+        return new Response('ok')
+      },
+    })
+    await session.fetch('/api/same')
+    await session.fetch('http://app.test/api/abs')
+    await session.fetch('https://api.example.com/v1')
+    await session.fetch(new URL('https://evil.example.net/steal'))
+    await session.fetch('//evil.example.net/x')
+    await session.fetch(new Request('https://api.example.com.evil.net/x'))
+    expect(seen['http://app.test/api/same']).toBe(`Bearer ${server.token}`)
+    expect(seen['http://app.test/api/abs']).toBe(`Bearer ${server.token}`)
+    expect(seen['https://api.example.com/v1']).toBe(`Bearer ${server.token}`)
+    expect(seen['https://evil.example.net/steal']).toBeNull()
+    expect(seen['http://evil.example.net/x']).toBeNull()
+    expect(seen['https://api.example.com.evil.net/x']).toBeNull()
+    expect(session.authorizationFor('https://evil.example.net/')).toBeNull()
+    expect(session.authorizationFor('/api')).toBe(`Bearer ${server.token}`)
+  })
+
+  it("cookie mode sends credentials 'include' to tokenOrigins only, and never refreshes for a foreign 401", async () => {
+    const seen: Array<[string, RequestCredentials | undefined]> = []
+    let refreshes = 0
+    const session = createSession({
+      crossTab: false,
+      tokenOrigins: ['https://api.example.com'],
+      fetch: async (input, init) => {
+        const url = String(input)
+        if (url === '/auth/refresh') return refreshes++, Response.json({ expiresIn: 300 })
+        seen.push([url, init?.credentials])
+        return new Response(null, { status: url.includes('foreign') ? 401 : 200 })
+      },
+    })
+    sessions.push(session)
+    await session.start()
+    await session.fetch('/api/a')
+    await session.fetch('https://api.example.com/b')
+    const foreign = await session.fetch('https://other.example.org/foreign')
+    expect(seen).toEqual([
+      ['/api/a', undefined],
+      ['https://api.example.com/b', 'include'],
+      ['https://other.example.org/foreign', undefined],
+    ])
+    expect(foreign.status).toBe(401)
+    expect(refreshes).toBe(1)
+  })
+
+  it('refresh and logout calls never pass through the interceptor', async () => {
+    const server = createStubServer()
+    const calls: string[] = []
+    const session = await signedIn(server, {
+      fetch: async (input, init) => {
+        const url = String(input)
+        calls.push(url)
+        if (url === '/auth/logout') return new Response(null, { status: 401 })
+        return server.fetch(input, init)
+      },
+    })
+    await session.signOut()
+    expect(calls).toEqual(['/auth/refresh', '/auth/logout'])
+    expect(session.getState().status).toBe('signedOut')
+  })
+})
+
+describe('refresh lifecycle', () => {
+  it('refreshes proactively refreshBefore ms before expiry so an active user sees no 401', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
+    const server = createStubServer({ expiresIn: 300 })
+    const session = await signedIn(server, { refreshBefore: 60_000 })
+    const statuses: number[] = []
+    for (let minute = 0; minute < 20; minute++) {
+      await vi.advanceTimersByTimeAsync(60_000)
+      statuses.push((await session.fetch('/api/tick')).status)
+    }
+    expect(statuses.every((s) => s === 200)).toBe(true)
+    // 20 minutes with 5-minute tokens refreshed 1 minute early: one refresh every 4 minutes.
+    expect(server.calls.refresh).toBe(1 + 5)
+  })
+
+  it('refresh() joins the refresh in flight', async () => {
+    const server = createStubServer()
+    const session = await signedIn(server)
+    const release = server.holdRefresh()
+    const a = session.refresh()
+    const b = session.refresh()
+    expect(session.getState().refreshing).toBe(true)
+    release()
+    expect(await Promise.all([a, b])).toEqual([true, true])
+    expect(server.calls.refresh).toBe(2)
+    expect(session.getState().refreshing).toBe(false)
+  })
+
+  it('a malformed 200 (HTML, missing expiresIn, absurd values) is a transient failure with a typed error', async () => {
+    for (const body of ['<html>oops</html>', '{}', '{"expiresIn":-5,"accessToken":"x"}', '{"expiresIn":1e12,"accessToken":"x"}', '{"expiresIn":60}']) {
+      const server = createStubServer()
+      const session = await signedIn(server)
+      const failed = events(session, 'refreshFailed')
+      server.refreshAnswers.push({ status: 200, body })
+      expect(await session.refresh()).toBe(false)
+      expect(failed[0]).toMatchObject({ transient: true })
+      expect((failed[0]!.error as Error).name).toBe('TransientRefreshError')
+      expect(session.getState().status).toBe('authenticated')
+    }
+  })
+
+  it("honours Retry-After on a 503", async () => {
+    const server = createStubServer()
+    const session = await signedIn(server)
+    const failed = events(session, 'refreshFailed')
+    server.refreshAnswers.push({ status: 503, body: '', headers: { 'Retry-After': '7' } })
+    const before = Date.now()
+    await session.refresh()
+    expect(failed[0]!.retryAt! - before).toBeGreaterThanOrEqual(7000)
+    expect(failed[0]!.retryAt! - before).toBeLessThan(7500)
+  })
+
+  it('aborts a hung refresh after refreshTimeout and keeps the session', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
+    const server = createStubServer()
+    const session = await signedIn(server, { refreshTimeout: 5_000 })
+    const release = server.holdRefresh()
+    const failed = events(session, 'refreshFailed')
+    const pending = session.refresh()
+    await vi.advanceTimersByTimeAsync(5_000)
+    expect(await pending).toBe(false)
+    expect((failed[0]!.error as Error).message).toContain('timed out')
+    expect(session.getState().status).toBe('authenticated')
+    release()
+  })
+
+  it('a custom refresh function replaces the built-in call; SessionEndedError ends the session', async () => {
+    const { SessionEndedError } = await import('../../src/index.js')
+    let n = 0
+    const session = createSession({
+      crossTab: false,
+      refresh: async () => {
+        if (++n === 2) throw new SessionEndedError(401)
+        return { expiresIn: 100, user: { id: 7 } }
+      },
+      fetch: async () => new Response(null, { status: 204 }),
+    })
+    sessions.push(session)
+    await session.start()
+    expect(session.getState()).toMatchObject({ status: 'authenticated', user: { id: 7 } })
+    await session.refresh()
+    await vi.waitFor(() => expect(session.getState()).toMatchObject({ status: 'signedOut', reason: 'refreshFailed' }))
+  })
+
+  it('start() without a session ends signed out (no reason), and signIn() then signs in', async () => {
+    const server = createStubServer()
+    server.refreshAnswers.push(401)
+    const session = bearerSession(server)
+    const ins = events(session, 'signedIn')
+    await session.start()
+    expect(session.getState()).toMatchObject({ status: 'signedOut', reason: null })
+    session.signIn({ expiresIn: 60, accessToken: server.token, user: { id: 'u1' } })
+    expect(session.getState()).toMatchObject({ status: 'authenticated', user: { id: 'u1' } })
+    expect(ins).toEqual([{ user: { id: 'u1' }, userChanged: false, source: 'self' }])
+    expect((await session.fetch('/api/me')).status).toBe(200)
+  })
+
+  it('signOut() calls logoutUrl with POST, clears credentials, reason logout; a failing logout still signs out', async () => {
+    const server = createStubServer()
+    const session = await signedIn(server, {
+      fetch: async (input, init) => {
+        if (String(input) === '/auth/logout') {
+          expect(init?.method).toBe('POST')
+          throw new TypeError('offline')
+        }
+        return server.fetch(input, init)
+      },
+    })
+    const errors = events(session, 'error')
+    await session.signOut()
+    expect(session.getState()).toMatchObject({ status: 'signedOut', reason: 'logout', user: null, expiresAt: null })
+    expect(session.authorizationFor('/api')).toBeNull()
+    expect(errors[0]!.during).toBe('logout')
+    const res = await session.fetch('/api/me')
+    expect(res.status).toBe(401)
+  })
+
+  it('signIn() as a different user reports userChanged', async () => {
+    const server = createStubServer()
+    const session = await signedIn(server)
+    const ins = events(session, 'signedIn')
+    await session.signOut()
+    session.signIn({ expiresIn: 60, accessToken: 'a', user: { id: 'u2' } })
+    expect(ins[0]).toMatchObject({ userChanged: true })
+  })
+
+  it('signIn() with a bad result throws a typed error naming what is wrong', () => {
+    const session = bearerSession(createStubServer())
+    expect(() => session.signIn({ expiresIn: -1, accessToken: 'x' })).toThrow(/signIn\(result\).*expiresIn/)
+    expect(() => session.signIn({ expiresIn: 60 })).toThrow(/accessToken/)
+  })
+
+  it('state snapshots are frozen and replaced on change; subscribe gets (state, previous)', async () => {
+    const server = createStubServer()
+    const session = bearerSession(server)
+    const seen: Array<[string, string]> = []
+    session.subscribe((s, p) => seen.push([p.status, s.status]))
+    const before = session.getState()
+    expect(Object.isFrozen(before)).toBe(true)
+    await session.start()
+    expect(session.getState()).not.toBe(before)
+    expect(seen.at(-1)).toEqual(['unknown', 'authenticated'])
+  })
+})

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest'
+import { createSession, OptionError } from '../../src/index.js'
+
+const bad: Array<[string, Record<string, unknown>, RegExp]> = [
+  ['options not an object', 42 as any, /`options` must be an object/],
+  ['unknown option (typo)', { refreshURL: '/x' }, /`refreshURL` must be one of the known options/],
+  ['refreshUrl empty', { refreshUrl: '' }, /`refreshUrl` must be a non-empty string/],
+  ['logoutUrl number', { logoutUrl: 5 }, /`logoutUrl` must be a non-empty string/],
+  ['loginUrl null', { loginUrl: null }, /`loginUrl` must be a non-empty string/],
+  ["credentials 'jwt'", { credentials: 'jwt' }, /`credentials` must be 'cookie' or 'bearer'; received "jwt"/],
+  ['negative refreshBefore', { refreshBefore: -1 }, /`refreshBefore` must be a finite number of ms >= 0; received -1/],
+  ['NaN refreshBefore', { refreshBefore: NaN }, /`refreshBefore`/],
+  ['Infinity refreshTimeout', { refreshTimeout: Infinity }, /`refreshTimeout`/],
+  ['zero lockTimeout', { lockTimeout: 0 }, /`lockTimeout` must be a finite number of ms >= 1/],
+  ['string absoluteWarnBefore', { absoluteWarnBefore: '60' }, /`absoluteWarnBefore`/],
+  ['tokenOrigins not array', { tokenOrigins: 'https://a.com' }, /`tokenOrigins` must be an array/],
+  ['relative tokenOrigins entry', { tokenOrigins: ['/api'] }, /`tokenOrigins\[0\]` must be an absolute http\(s\) origin/],
+  ['tokenOrigins with a path', { tokenOrigins: ['https://ok.com', 'https://api.com/v1'] }, /`tokenOrigins\[1\]`/],
+  ['tokenOrigins other scheme', { tokenOrigins: ['ftp://files.com'] }, /`tokenOrigins\[0\]`/],
+  ['refresh not a function', { refresh: '/auth/refresh' }, /`refresh` must be a function/],
+  ['fetch not a function', { fetch: {} }, /`fetch` must be a function/],
+  ['now not a function', { now: 0 }, /`now` must be a function/],
+  ['timers without clearTimeout', { timers: { setTimeout } }, /`timers` must be an object with setTimeout and clearTimeout/],
+  ['crossTab string', { crossTab: 'yes' }, /`crossTab` must be a boolean or/],
+  ['returnTo.storage wrong', { returnTo: { storage: 'cookie' } }, /`returnTo.storage` must be 'session' or 'local' or 'none'/],
+  ['returnTo.param empty', { returnTo: { param: '' } }, /`returnTo.param`/],
+  ['retry.max below base', { retry: { base: 5000, max: 1000 } }, /`retry.max` must be a finite number of ms >= 5000/],
+  ['beforeSignOut not a function', { beforeSignOut: true }, /`beforeSignOut` must be a function/],
+  ['name blank', { name: '   ' }, /`name` must be a non-empty string/],
+]
+
+describe('createSession validates every option', () => {
+  it.each(bad)('%s', (_, options, message) => {
+    let error: unknown
+    try {
+      createSession(options as any)
+    } catch (e) {
+      error = e
+    }
+    expect(error).toBeInstanceOf(OptionError)
+    expect((error as Error).message).toMatch(message)
+  })
+
+  it('names the option on the error object', () => {
+    try {
+      createSession({ refreshBefore: -5, crossTab: false })
+    } catch (e) {
+      expect(e).toMatchObject({ name: 'OptionError', option: 'refreshBefore', received: -5 })
+    }
+    expect.assertions(1)
+  })
+
+  it('accepts the defaults and a full valid set', () => {
+    expect(() => createSession({ crossTab: false }).destroy()).not.toThrow()
+    const session = createSession({
+      refreshUrl: '/r',
+      logoutUrl: '/o',
+      loginUrl: '/l',
+      credentials: 'bearer',
+      tokenOrigins: ['https://api.example.com', 'http://localhost:8080/'],
+      refreshBefore: 0,
+      name: 'app',
+      idle: { timeout: 60_000, warnBefore: 10_000 },
+      absoluteWarnBefore: 1,
+      crossTab: false,
+      returnTo: { param: 'next', storage: 'local' },
+      retry: { base: 10, max: 10 },
+    })
+    expect(session.options).toEqual({ name: 'app', credentials: 'bearer', loginUrl: '/l' })
+    session.destroy()
+  })
+})
