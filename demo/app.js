@@ -1,6 +1,7 @@
 // The demo app: plain script, the IIFE global, the mock server's fault controls.
 const { createSession } = SessionContinuity
 const session = createSession({
+  loginUrl: '/login.html',
   idle: { timeout: 30_000, warnBefore: 10_000 },
   refreshBefore: 5_000,
 })
@@ -29,15 +30,10 @@ session.on('active', () => {
 session.on('idle', () => log('idle'))
 session.on('signedOut', ({ reason }) => {
   log(`signed out (${reason})`)
-  // An explicit logout goes to the login page without a return URL; forced ones keep it.
-  location.assign(`${session.getState().reason === 'logout' ? '/login.html' : loginHref(reason)}`)
+  // A forced sign-out saved this URL; the login page brings the user back to it.
+  if (reason === 'logout') location.assign('/login.html')
+  else session.redirectToLogin()
 })
-const loginHref = (reason) => {
-  const url = new URL('/login.html', location.origin)
-  url.searchParams.set('returnTo', location.pathname + location.search + location.hash)
-  url.searchParams.set('reason', reason)
-  return url.pathname + url.search
-}
 
 function render() {
   const s = session.getState()

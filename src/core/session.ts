@@ -64,7 +64,7 @@ export function createSession(options?: SessionOptions): Session {
       set(snapshot)
       if (resumed) scheduleRefresh()
     },
-    onEvent: (event, payload) => emitter.emit(event, payload),
+    onEvent: (event, payload) => emitter.emit(event, payload as Events[typeof event]),
     onLocalActivity: shareActivity,
     onIdle: () => o.idle?.onIdle !== 'none' && void forcedEnd('idle'),
     onExpired: () => void forcedEnd('expired'),
