@@ -60,9 +60,10 @@ export function createSession(options?: SessionOptions): Session {
     now,
     timers,
     onChange(snapshot) {
-      const resumed = state.presence !== 'active' && snapshot.presence === 'active'
+      const changed = state.presence !== snapshot.presence
       set(snapshot)
-      if (resumed) scheduleRefresh()
+      // Warning or idle pauses the proactive refresh; coming back resumes it (now, if due).
+      if (changed) scheduleRefresh()
     },
     onEvent: (event, payload) => emitter.emit(event, payload as Events[typeof event]),
     onLocalActivity: shareActivity,
