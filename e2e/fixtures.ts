@@ -9,31 +9,45 @@ export interface PageOptions {
   [key: string]: unknown
 }
 
+export interface OpenOptions {
+  context?: BrowserContext
+  /** Another server than the default cookie-mode one (e.g. bearerServer). */
+  server?: MockServer
+  /** Don't call session.start() on load (the test signs in itself). */
+  noStart?: boolean
+}
+
+const serve = (credentials: 'cookie' | 'bearer') => async ({}, use: (s: MockServer) => Promise<void>) => {
+  const server = await startMockServer({
+    port: 0,
+    credentials,
+    accessTtl: 60,
+    secureCookies: false,
+    static: { '/dist/': 'dist', '/e2e/': 'e2e/pages', '/': 'demo' },
+  })
+  await use(server)
+  await server.close()
+}
+
 export const test = base.extend<
-  { server: MockServer; openSession: (options?: PageOptions, context?: BrowserContext, extra?: string) => Promise<Page> },
-  { workerServer: MockServer }
+  { server: MockServer; bearerServer: MockServer; openSession: (options?: PageOptions, open?: OpenOptions) => Promise<Page> },
+  { cookieWorkerServer: MockServer; bearerWorkerServer: MockServer }
 >({
-  workerServer: [
-    async ({}, use) => {
-      const server = await startMockServer({
-        port: 0,
-        accessTtl: 60,
-        secureCookies: false,
-        static: { '/dist/': 'dist', '/e2e/': 'e2e/pages', '/': 'demo' },
-      })
-      await use(server)
-      await server.close()
-    },
-    { scope: 'worker' },
-  ],
-  server: async ({ workerServer }, use) => {
-    workerServer.control.reset()
-    await use(workerServer)
+  cookieWorkerServer: [serve('cookie'), { scope: 'worker' }],
+  bearerWorkerServer: [serve('bearer'), { scope: 'worker' }],
+  server: async ({ cookieWorkerServer }, use) => {
+    cookieWorkerServer.control.reset()
+    await use(cookieWorkerServer)
+  },
+  bearerServer: async ({ bearerWorkerServer }, use) => {
+    bearerWorkerServer.control.reset()
+    await use(bearerWorkerServer)
   },
   openSession: async ({ server, context }, use) => {
-    await use(async (options = {}, ctx = context, extra = '') => {
-      const page = await ctx.newPage()
-      await page.goto(`${server.url}/e2e/harness.html?options=${encodeURIComponent(JSON.stringify(options))}${extra}`)
+    await use(async (options = {}, open = {}) => {
+      const page = await (open.context ?? context).newPage()
+      const query = `options=${encodeURIComponent(JSON.stringify(options))}${open.noStart ? '&nostart' : ''}`
+      await page.goto(`${(open.server ?? server).url}/e2e/harness.html?${query}`)
       await page.evaluate(() => (window as any).ready)
       return page
     })

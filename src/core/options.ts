@@ -84,7 +84,8 @@ export function normalizeOptions(input: SessionOptions | undefined): Options {
   if (!isObject(retry)) fail('retry', 'an object { base?, max? }', retry)
 
   const userFetch = func('fetch', o.fetch)
-  const now = func('now', o.now) ?? Date.now
+  // Looked up per call, so fake clocks installed after createSession (Playwright, sinon) apply.
+  const now = func('now', o.now) ?? (() => Date.now())
   const retryBase = ms('retry.base', retry.base, 1_000, 1)
   return {
     refreshUrl: text('refreshUrl', o.refreshUrl, '/auth/refresh'),

@@ -161,21 +161,24 @@ export function createSession(options?: SessionOptions): Session {
     }))
   }
 
-  async function runRefresh(): Promise<boolean> {
+  function runRefresh(): Promise<boolean> {
     const startVersion = state.version
     const requestedAt = now()
     set({ refreshing: true })
     tabs?.post({ type: 'refreshing', active: true })
-    if (!tabs) return refreshHoldingLock(startVersion, requestedAt)
-    try {
-      return await tabs.lock.run(`${name}:refresh`, () => refreshHoldingLock(startVersion, requestedAt), o.lockTimeout)
-    } catch (error) {
-      if (!(error instanceof LockTimeoutError)) throw error
-      // A live holder gives up after refreshTimeout (< lockTimeout), so a holder this late
-      // is frozen or gone: going on without the lock is the safe choice, and is reported.
-      emitter.emit('lockTimeout', { lock: error.lock, waitedMs: error.waitedMs })
-      return refreshHoldingLock(startVersion, requestedAt)
-    }
+    // The outcome is reported as soon as it is known; the lock may be held a little longer
+    // (see refreshHoldingLock), so `report` resolves the flight, not the lock callback.
+    return new Promise<boolean>((report) => {
+      const work = () => refreshHoldingLock(startVersion, requestedAt, report)
+      if (!tabs) return void work()
+      tabs.lock.run(`${name}:refresh`, work, o.lockTimeout).catch((error) => {
+        if (!(error instanceof LockTimeoutError)) return report(false)
+        // A live holder gives up after refreshTimeout (< lockTimeout), so a holder this late
+        // is frozen or gone: going on without the lock is the safe choice, and is reported.
+        emitter.emit('lockTimeout', { lock: error.lock, waitedMs: error.waitedMs })
+        return work()
+      })
+    })
   }
 
   /** Another tab's result that arrived while this tab waited for the lock, if any. */
@@ -198,30 +201,36 @@ export function createSession(options?: SessionOptions): Session {
     return null
   }
 
-  async function refreshHoldingLock(startVersion: number, requestedAt: number): Promise<boolean> {
-    if (destroyed) return false
+  async function refreshHoldingLock(startVersion: number, requestedAt: number, report: (fresh: boolean) => void): Promise<void> {
+    if (destroyed) return report(false)
     const other = await resultOfOtherTab(startVersion, requestedAt)
-    if (other !== null) return other
+    if (other !== null) return report(other)
     const controller = new AbortController()
     const timer = timers.setTimeout(() => controller.abort(), o.refreshTimeout)
-    let result: RefreshResult
-    try {
-      result = await raceAbort(
-        o.refresh ? o.refresh({ signal: controller.signal }) : callRefreshEndpoint(o.fetch(), o.refreshUrl, controller.signal, now()),
-        controller.signal,
-      ).catch((error) => {
-        throw controller.signal.aborted && !(error instanceof TransientRefreshError) ? new TransientRefreshError('timed out') : error
-      })
+    // The built-in call is not aborted at the network level on timeout: if the server has
+    // already rotated the refresh cookie, the reply must still reach the cookie jar, or the
+    // next refresh would present a spent token and be treated as theft.
+    const call = o.refresh ? o.refresh({ signal: controller.signal }) : callRefreshEndpoint(o.fetch(), o.refreshUrl, now())
+    const checked = async (promise: Promise<RefreshResult>) => {
+      const result = await promise
       const problem = problemWith(result, bearer)
       if (problem) throw new TransientRefreshError(`malformed reply: ${problem}`)
+      return result
+    }
+    const usable = checked(call)
+    try {
+      const result = await raceAbort(usable, controller.signal)
+      if (!destroyed && state.version === startVersion) await accept(result, 'refreshed')
+      return report(state.status === 'authenticated')
     } catch (error) {
-      return failed(error)
+      if (!controller.signal.aborted) return report(failed(error))
+      report(failed(new TransientRefreshError('timed out')))
+      // Keep the lock while the late reply may still land (bounded), and use it if it does.
+      const late = await within(usable, o.refreshTimeout, null, timers)
+      if (late && !destroyed && state.status !== 'signedOut') await accept(late, 'refreshed')
     } finally {
       timers.clearTimeout(timer)
     }
-    if (destroyed || state.version !== startVersion) return state.status === 'authenticated'
-    await accept(result, 'refreshed')
-    return true
   }
 
   function failed(error: unknown): false {
