@@ -1,0 +1,22 @@
+import { test, expect } from './fixtures.js'
+
+test('the demo: sign in, see the live state, the warning dialog, and a screenshot for the README', async ({ page, server, context, browserName }) => {
+  await context.clock.install()
+  await page.setViewportSize({ width: 1100, height: 760 })
+  await page.goto(`${server.url}/`)
+  await page.waitForURL(/login\.html/)
+  await page.getByRole('button', { name: 'Sign in' }).click()
+  await page.waitForURL(`${server.url}/`)
+  await expect(page.getByTestId('status')).toHaveText('authenticated')
+  await page.getByRole('button', { name: 'Expire access token now' }).click()
+  await page.getByRole('button', { name: 'Call /api/me' }).click()
+  await expect(page.locator('#api')).toHaveText('200 Demo User')
+  await expect(page.getByTestId('refreshes')).toHaveText('1')
+  await context.clock.runFor(21_000)
+  await expect(page.locator('#warning')).toBeVisible()
+  await expect(page.getByTestId('countdown')).toHaveText(/^(9|10)$/)
+  if (browserName === 'chromium') await page.screenshot({ path: 'docs/demo.png' })
+  await page.getByRole('button', { name: 'Stay signed in' }).click()
+  await expect(page.locator('#warning')).toBeHidden()
+  await expect(page.getByTestId('presence')).toHaveText('active')
+})

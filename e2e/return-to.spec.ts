@@ -1,0 +1,31 @@
+import { test, expect } from './fixtures.js'
+
+test.describe('the intended URL survives re-login (demo app, real navigation)', () => {
+  test('deep link → login → back to the same deep link; idle → login → back again', async ({ page, server, context }) => {
+    await context.clock.install()
+    const deepLink = '/index.html?view=orders&sort=-date#row-7'
+    await page.goto(server.url + deepLink)
+    await page.waitForURL(/\/login\.html\?returnTo=/)
+    expect(new URL(page.url()).searchParams.get('returnTo')).toBe(deepLink)
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await page.waitForURL(server.url + deepLink)
+    await expect(page.getByTestId('status')).toHaveText('authenticated')
+
+    // Go idle: the demo signs out after 30 s without activity and sends us to the login page.
+    await context.clock.runFor(31_000)
+    await page.waitForURL(/\/login\.html\?returnTo=/)
+    expect(new URL(page.url()).searchParams.get('returnTo')).toBe(deepLink)
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await page.waitForURL(server.url + deepLink)
+    await expect(page.getByTestId('status')).toHaveText('authenticated')
+  })
+
+  for (const hostile of ['//evil.example.com/x', 'https://evil.example.com/', '/\\evil.example.com', 'javascript:alert(1)', '/%2F%2Fevil.example.com']) {
+    test(`a hostile returnTo (${hostile}) ends at the fallback`, async ({ page, server }) => {
+      await page.goto(`${server.url}/login.html?returnTo=${encodeURIComponent(hostile)}`)
+      await page.getByRole('button', { name: 'Sign in' }).click()
+      await page.waitForURL(`${server.url}/`)
+      expect(new URL(page.url()).origin).toBe(server.url)
+    })
+  }
+})
