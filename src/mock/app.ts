@@ -113,8 +113,8 @@ export function createMockApp(options: MockOptions = {}): MockApp {
   /** The success body of login and refresh, plus the cookies that go with it. */
   function issue(family: Family, refreshToken: string, user: StoredUser): { body: Record<string, unknown>; cookies: string[] } {
     const access = store.issueAccessToken(family)
-    const remaining = Math.max(0, Math.floor((family.absoluteExpiresAt - now()) / 1000))
-    const expiresIn = Math.max(0, Math.floor((access.expiresAt - now()) / 1000))
+    const remaining = Math.max(0, Math.round((family.absoluteExpiresAt - now()) / 1000))
+    const expiresIn = Math.max(0, Math.round((access.expiresAt - now()) / 1000))
     const body: Record<string, unknown> = { expiresIn, absoluteExpiresIn: remaining, user: { id: user.id, username: user.username, name: user.name } }
     const cookies = [cookie(REFRESH_COOKIE, refreshToken, { path: refreshPath, maxAge: remaining })]
     if (credentials === 'bearer') {

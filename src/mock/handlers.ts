@@ -26,10 +26,18 @@ export function createMockHandlers(options: MockHandlersOptions = {}) {
   const handlers = [
     http.all('*', async ({ request }) => {
       const path = new URL(request.url).pathname
-      const response = await app.handle(
-        request,
-        jar ? { cookie: mergeCookies(request.headers.get('Cookie'), jar.header(path)), onSetCookie: (value) => jar.set(value, path) } : undefined,
-      )
+      let response: Response | null
+      try {
+        response = await app.handle(
+          request,
+          jar ? { cookie: mergeCookies(request.headers.get('Cookie'), jar.header(path)), onSetCookie: (value) => jar.set(value, path) } : undefined,
+        )
+      } catch (error) {
+        // The client gave up (a 'hang' it aborted): nobody reads this answer, and msw would
+        // otherwise log the abort as an unhandled exception.
+        if (request.signal.aborted || (error as Error)?.name === 'AbortError') return HttpResponse.error()
+        throw error
+      }
       // Not one of ours: undefined lets later handlers (or onUnhandledRequest) decide.
       if (!response) return undefined
       // A network failure, as msw spells it (fetch rejects with a TypeError).
