@@ -9,6 +9,7 @@ import { join } from 'node:path'
 const entries = {
   index: 'src/index.ts',
   mock: 'src/mock/index.ts',
+  'mock-server': 'src/mock/server.ts',
   'mock-playwright': 'src/mock/playwright.ts',
   ky: 'src/adapters/ky.ts',
   react: 'src/adapters/react.ts',

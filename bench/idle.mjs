@@ -1,0 +1,31 @@
+// The activity handler under a synthetic storm: pointermove events dispatched on a happy-dom
+// document with an idle-tracking session attached, beside the same dispatch with a no-op
+// listener. The difference is what the SDK adds per event; timers armed are counted too.
+import { Window } from 'happy-dom'
+
+export async function measureIdle(events = 200_000) {
+  const window = new Window({ url: 'http://app.test/' })
+  Object.assign(globalThis, { window, document: window.document, location: window.location })
+  const { createSession } = await import('../dist/index.mjs')
+  let armed = 0
+  const timers = { setTimeout: (fn, ms) => (armed++, setTimeout(fn, ms)), clearTimeout: (id) => clearTimeout(id) }
+  const target = window.document.createElement('div')
+  const storm = (n) => {
+    const event = new window.Event('pointermove')
+    const start = process.hrtime.bigint()
+    for (let i = 0; i < n; i++) target.dispatchEvent(event)
+    return Number(process.hrtime.bigint() - start) / n
+  }
+  target.addEventListener('pointermove', () => {}, { passive: true }) // baseline listener
+  storm(20_000)
+  const baseline = Math.min(storm(events), storm(events))
+  const session = createSession({ crossTab: false, fetch: async () => Response.json({ expiresIn: 3600 }), idle: { timeout: 60_000, target }, timers })
+  session.signIn({ expiresIn: 3600 })
+  armed = 0
+  storm(20_000)
+  const withSession = Math.min(storm(events), storm(events))
+  session.destroy()
+  return { events, baselineNs: baseline, withSessionNs: withSession, addedNs: withSession - baseline, eventsPerSecond: 1e9 / withSession, timersArmedDuringStorm: armed }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) console.log(await measureIdle())

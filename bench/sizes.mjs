@@ -1,0 +1,44 @@
+// Bundle sizes measured one way for everything: esbuild bundle + minify for the browser,
+// then gzip -9 and brotli q11. Ours per entry, and the anchors a user would otherwise pick.
+import { build } from 'esbuild'
+import { brotliCompressSync, gzipSync, constants } from 'node:zlib'
+
+const brotli = (b) => brotliCompressSync(b, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length
+const gzip = (b) => gzipSync(b, { level: 9 }).length
+
+async function measure(contents, external = []) {
+  const out = await build({ stdin: { contents, resolveDir: process.cwd(), loader: 'js' }, bundle: true, minify: true, format: 'esm', platform: 'browser', write: false, external, logLevel: 'silent' })
+  const buf = Buffer.from(out.outputFiles[0].contents)
+  return { min: buf.length, gzip: gzip(buf), brotli: brotli(buf) }
+}
+
+export async function measureSizes() {
+  const peers = ['react', 'react-dom', 'vue', 'ky']
+  const ours = [
+    ['session-continuity { createSession } (everything the core holds)', `export { createSession } from './dist/index.mjs'`],
+    ['session-continuity/ky (on top of the core)', `export * from './dist/ky.mjs'`, ['./index.mjs', './chunks/*']],
+    ['session-continuity/react (on top of the core)', `export * from './dist/react.mjs'`, ['./index.mjs', './chunks/*']],
+    ['session-continuity/vue (on top of the core)', `export * from './dist/vue.mjs'`, ['./index.mjs', './chunks/*']],
+  ]
+  const anchors = [
+    ['ky (fetch wrapper, no refresh logic)', `export { default } from 'ky'`],
+    ['react-idle-timer (idle only; react external)', `export { useIdleTimer } from 'react-idle-timer'`],
+    ['axios + axios-auth-refresh (401 refresh)', `export { default as axios } from 'axios'; export { default as refresh } from 'axios-auth-refresh'`],
+    ['broadcast-channel (tab messaging only)', `export { BroadcastChannel, createLeaderElection } from 'broadcast-channel'`],
+    ['oidc-client-ts UserManager', `export { UserManager } from 'oidc-client-ts'`],
+    ['@supabase/auth-js GoTrueClient', `export { GoTrueClient } from '@supabase/auth-js'`],
+  ]
+  const rows = []
+  const add = async (group, label, code, external) => {
+    try {
+      rows.push({ group, label, ...(await measure(code, external)) })
+    } catch (error) {
+      rows.push({ group, label, error: String(error.message).split('\n')[0] })
+    }
+  }
+  for (const [label, code, ext = []] of ours) await add('ours', label, code, [...peers, ...ext])
+  for (const [label, code] of anchors) await add('anchor', label, code, ['react', 'react-dom'])
+  return rows
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) console.table(await measureSizes())
