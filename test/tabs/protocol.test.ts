@@ -1,0 +1,101 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { parseMessage } from '../../src/tabs/protocol.js'
+
+const credentials = { version: 10, expiresAt: 20, absoluteExpiresAt: null, accessToken: 'tok', user: { id: 1 } }
+const valid = [
+  { v: 1, from: 'a', type: 'hello' },
+  { v: 1, from: 'a', type: 'state', to: 'b', status: 'authenticated', lastActivity: 5, credentials, version: 10 },
+  { v: 1, from: 'a', type: 'state', to: 'b', status: 'signedOut', lastActivity: 5, credentials: null, version: 3 },
+  { v: 1, from: 'a', type: 'refreshed', credentials },
+  { v: 1, from: 'a', type: 'signedIn', credentials: { version: 1, expiresAt: 2, absoluteExpiresAt: 9 } },
+  { v: 1, from: 'a', type: 'signedOut', reason: 'idle', version: 4 },
+  { v: 1, from: 'a', type: 'activity', at: 123 },
+  { v: 1, from: 'a', type: 'stayActive', at: 0 },
+  { v: 1, from: 'a', type: 'refreshing', active: true },
+]
+const base = { v: 1, from: 'a' }
+const malformed: unknown[] = [
+  null,
+  undefined,
+  'hello',
+  42,
+  [],
+  [base],
+  {},
+  { ...base },
+  { v: 2, from: 'a', type: 'hello' },
+  { v: '1', from: 'a', type: 'hello' },
+  { v: 1, type: 'hello' },
+  { v: 1, from: '', type: 'hello' },
+  { v: 1, from: 'x'.repeat(65), type: 'hello' },
+  { v: 1, from: 7, type: 'hello' },
+  { ...base, type: 'goodbye' },
+  { ...base, type: '__proto__' },
+  { ...base, type: 'activity' },
+  { ...base, type: 'activity', at: NaN },
+  { ...base, type: 'activity', at: Infinity },
+  { ...base, type: 'activity', at: -1 },
+  { ...base, type: 'activity', at: '5' },
+  { ...base, type: 'activity', at: 1e16 },
+  { ...base, type: 'signedOut', reason: 'hacked', version: 1 },
+  { ...base, type: 'signedOut', reason: 'logout' },
+  { ...base, type: 'signedOut', reason: 'logout', version: -3 },
+  { ...base, type: 'refreshing', active: 'yes' },
+  { ...base, type: 'refreshed' },
+  { ...base, type: 'refreshed', credentials: null },
+  { ...base, type: 'refreshed', credentials: { version: 'x', expiresAt: 1, absoluteExpiresAt: null } },
+  { ...base, type: 'refreshed', credentials: { version: 1, absoluteExpiresAt: null } },
+  { ...base, type: 'refreshed', credentials: { version: 1, expiresAt: 1, absoluteExpiresAt: 'never' } },
+  { ...base, type: 'refreshed', credentials: { version: 1, expiresAt: 1, absoluteExpiresAt: null, accessToken: 5 } },
+  { ...base, type: 'refreshed', credentials: { version: 1, expiresAt: 1, absoluteExpiresAt: null, accessToken: 'x'.repeat(9000) } },
+  { ...base, type: 'state', to: 'b', status: 'weird', lastActivity: 1, credentials: null, version: 1 },
+  { ...base, type: 'state', to: 'b', status: 'authenticated', lastActivity: 1, credentials: { version: 1 }, version: 1 },
+  { ...base, type: 'state', status: 'authenticated', lastActivity: 1, credentials: null, version: 1 },
+  { ...base, type: 'signedIn', credentials: { ...credentials, user: 'y'.repeat(20_000) } },
+  (() => {
+    const cyclic: any = { ...base, type: 'hello' }
+    cyclic.self = cyclic
+    return cyclic
+  })(),
+  { ...base, type: 'activity', at: 1, big: 10n },
+]
+
+describe('parseMessage', () => {
+  it.each(valid.map((m) => [m.type, m]))('accepts a valid %s message', (_, m) => {
+    const parsed = parseMessage(m)
+    expect(parsed).toEqual(m)
+    expect(parsed).not.toBe(m) // a fresh object, never the input
+  })
+
+  it(`rejects ${malformed.length} malformed messages without throwing`, () => {
+    expect(malformed.length).toBeGreaterThanOrEqual(30)
+    malformed.forEach((m, i) => expect(parseMessage(m), `malformed[${i}]`).toBeNull())
+  })
+
+  it('drops unknown fields and cannot pollute prototypes', () => {
+    const hostile = JSON.parse('{"v":1,"from":"a","type":"signedIn","extra":1,"__proto__":{"polluted":true},"credentials":{"version":1,"expiresAt":2,"absoluteExpiresAt":null,"user":{"__proto__":{"admin":true}}}}')
+    const parsed = parseMessage(hostile) as any
+    expect(Object.keys(parsed).sort()).toEqual(['credentials', 'from', 'type', 'v'])
+    expect(Object.getPrototypeOf(parsed)).toBe(Object.prototype)
+    expect(Object.getPrototypeOf(parsed.credentials.user)).toBe(Object.prototype)
+    expect(parsed.extra).toBeUndefined()
+    expect(({} as any).polluted).toBeUndefined()
+    expect(({} as any).admin).toBeUndefined()
+    expect(parsed.credentials.user.admin).toBeUndefined()
+  })
+
+  it('never throws and returns null or a valid message for any input (fast-check)', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.anything(), fc.jsonValue(), fc.object()), (input) => {
+        const out = parseMessage(input)
+        return out === null || (out.v === 1 && typeof out.from === 'string')
+      }),
+      { numRuns: 2000 },
+    )
+  })
+
+  it('rejects anything over the size cap', () => {
+    expect(parseMessage({ ...base, type: 'activity', at: 1, pad: 'x'.repeat(100) }, 64)).toBeNull()
+  })
+})
