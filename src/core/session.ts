@@ -413,6 +413,7 @@ export function createSession(options?: SessionOptions): Session {
     consumeReturnTo: (fallback) => returnTo.consume(fallback),
     redirectToLogin: ({ returnTo: url } = {}) => returnTo.redirect(url),
     authorizationFor: (url) => (bearer && token && target(url) ? `Bearer ${token}` : null),
+    isTrustedUrl: (url) => target(url) !== 0,
     destroy() {
       if (destroyed) return
       destroyed = true

@@ -149,6 +149,8 @@ export interface Session {
   redirectToLogin(options?: { returnTo?: string }): void
   /** The bearer header value for `url` if it may receive it, else null (used by adapters). */
   authorizationFor(url: string): string | null
+  /** Whether `url` may receive this session's credentials: same origin or a tokenOrigin. */
+  isTrustedUrl(url: string): boolean
   destroy(): void
   readonly options: Readonly<{ name: string; credentials: 'cookie' | 'bearer'; loginUrl: string }>
 }
