@@ -23,7 +23,7 @@ const serve = (credentials: 'cookie' | 'bearer') => async ({}, use: (s: MockServ
     credentials,
     accessTtl: 60,
     secureCookies: false,
-    static: { '/dist/': 'dist', '/e2e/': 'e2e/pages', '/': 'demo' },
+    static: { '/dist/': 'dist', '/e2e/': 'e2e/pages', '/react/': 'demo/react/dist', '/vue/': 'demo/vue/dist', '/': 'demo' },
   })
   await use(server)
   await server.close()

@@ -7,9 +7,10 @@ const server = await startMockServer({
   accessTtl: 20,
   idleTtl: 120,
   secureCookies: false,
-  static: { '/dist/': 'dist', '/': 'demo' },
+  static: { '/dist/': 'dist', '/react/': 'demo/react/dist', '/vue/': 'demo/vue/dist', '/': 'demo' },
 })
 console.log(`session-continuity demo: ${server.url}/  (user demo / password demo; Ctrl-C to stop)`)
+console.log(`  React: ${server.url}/react/   Vue: ${server.url}/vue/`)
 const stop = async () => {
   await server.close()
   process.exit(0)

@@ -43,7 +43,7 @@ describe('session-continuity/ky (ky 2, under Node 20 + happy-dom)', () => {
     const { api, server, session } = await setup()
     server.expire()
     server.refreshAnswers.push(401)
-    const error = await api.get('me').json().catch((e) => e)
+    const error: any = await api.get('me').json().catch((e) => e)
     expect(error).toBeInstanceOf(HTTPError)
     expect(error.response.status).toBe(401)
     expect(session.getState().status).toBe('signedOut')
@@ -57,7 +57,7 @@ describe('session-continuity/ky (ky 2, under Node 20 + happy-dom)', () => {
     }
     const api = ky.create({ prefix: 'http://app.test/api', fetch: deny, hooks: kyHooks(session), retry: { limit: 5 } })
     const before = server.calls.refresh
-    const error = await api.get('admin').catch((e) => e)
+    const error: any = await api.get('admin').catch((e) => e)
     expect(error).toBeInstanceOf(HTTPError)
     expect(server.calls.refresh - before).toBe(1)
   })
