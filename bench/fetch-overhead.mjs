@@ -3,8 +3,8 @@
 import ky from 'ky'
 import { createSession } from '../dist/index.mjs'
 
-const stubResponse = new Response('ok')
-const stub = async () => stubResponse
+// A fresh Response per call, as a real fetch gives (ky clones and reads responses).
+const stub = async () => new Response('ok')
 const N = Number(process.env.BENCH_CALLS ?? 200_000)
 
 async function time(label, call) {

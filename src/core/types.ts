@@ -46,7 +46,7 @@ export interface SessionEvents {
   /** A cross-tab lock was not granted in time; the session fell back (see README). */
   lockTimeout: { lock: string; waitedMs: number }
   /** Something failed that the app may want to log (no secrets inside). */
-  error: { error: unknown; during: 'refresh' | 'logout' | 'beforeSignOut' | 'storage' | 'channel' }
+  error: { error: unknown; during: 'refresh' | 'logout' | 'beforeSignOut' }
 }
 export type SessionEventName = keyof SessionEvents
 

@@ -1,0 +1,79 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { normalizeIdle } from '../../src/presence/options.js'
+import { createPresenceTracker } from '../../src/presence/tracker.js'
+
+beforeEach(() => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] }))
+afterEach(() => vi.useRealTimers())
+
+function tracker(idle = normalizeIdle({ timeout: 60_000, warnBefore: 10_000, target: new EventTarget() }), absoluteWarnBefore = 5_000) {
+  const events: Array<[string, unknown]> = []
+  const t = createPresenceTracker(idle, absoluteWarnBefore, {
+    now: () => Date.now(),
+    timers: { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (id) => clearTimeout(id) },
+    onChange: () => {},
+    onEvent: (name, payload) => events.push([name, payload]),
+  })
+  return { t, events }
+}
+
+describe('presence tracker', () => {
+  it('arms no timer while nothing is due (idle off, no absolute expiry)', () => {
+    const { t } = tracker(null)
+    t.start()
+    expect(vi.getTimerCount()).toBe(0)
+    expect(t.remaining()).toBe(Infinity)
+    t.setAbsoluteExpiry(Date.now() + 60_000)
+    expect(vi.getTimerCount()).toBe(1)
+    t.stop()
+    expect(vi.getTimerCount()).toBe(0)
+  })
+
+  it('keeps exactly one timer, moving to the nearest instant', () => {
+    const { t } = tracker()
+    t.start()
+    t.setAbsoluteExpiry(Date.now() + 30_000)
+    expect(vi.getTimerCount()).toBe(1)
+    vi.advanceTimersByTime(25_000) // expiring fires; next: absolute expiry at 30 s
+    expect(vi.getTimerCount()).toBe(1)
+  })
+
+  it('activity extends by moving a timestamp; the timer re-arms only when it fires', () => {
+    const { t, events } = tracker()
+    t.start()
+    vi.advanceTimersByTime(40_000)
+    t.activity(Date.now())
+    vi.advanceTimersByTime(10_000) // the original warning instant: re-armed, nothing fires
+    expect(events).toEqual([])
+    vi.advanceTimersByTime(40_000) // 50 s after the activity
+    expect(events.map(([n]) => n)).toEqual(['warning'])
+  })
+
+  it('remote activity older than what it has is ignored; newer counts', () => {
+    const { t } = tracker()
+    t.start()
+    const start = Date.now()
+    t.activity(start - 5_000)
+    expect(t.lastActivity()).toBe(start)
+    t.activity(start + 1)
+    expect(t.lastActivity()).toBe(start + 1)
+  })
+
+  it('stop() then start() begins a fresh period', () => {
+    const { t, events } = tracker()
+    t.start()
+    vi.advanceTimersByTime(55_000)
+    expect(t.snapshot().presence).toBe('warning')
+    t.stop()
+    expect(t.snapshot()).toEqual({ presence: 'active', idleAt: null, warnAt: null, warning: null })
+    t.start()
+    expect(t.snapshot().presence).toBe('active')
+    expect(events.map(([n]) => n)).toEqual(['warning'])
+  })
+
+  it('normalizeIdle defaults', () => {
+    expect(normalizeIdle({ timeout: 20_000 })).toMatchObject({ warnBefore: 5_000, dismissOnActivity: false, onIdle: 'signOut' })
+    expect(normalizeIdle({ timeout: 3_600_000 })!.warnBefore).toBe(60_000)
+    expect(normalizeIdle(false)).toBeNull()
+    expect(normalizeIdle(undefined)).toBeNull()
+  })
+})
