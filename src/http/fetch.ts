@@ -27,9 +27,17 @@ export function createSessionFetch(d: FetchDeps) {
   const prepare = (input: RequestInfo | URL, init: RequestInit | undefined, target: Target, isRequest: boolean): RequestInit | undefined => {
     const token = d.bearer ? d.token() : null
     if (token) {
-      const headers = new Headers(init?.headers ?? (isRequest ? (input as Request).headers : undefined))
-      if (!headers.has('Authorization')) headers.set('Authorization', `Bearer ${token}`)
-      init = { ...init, headers }
+      const given = init?.headers ?? (isRequest ? (input as Request).headers : undefined)
+      const bearerValue = `Bearer ${token}`
+      if (!given || (given.constructor === Object)) {
+        // A plain record (the common case) is extended without allocating a Headers object.
+        if (!Object.keys(given ?? {}).some((k) => k.toLowerCase() === 'authorization'))
+          init = { ...init, headers: { ...(given as Record<string, string>), Authorization: bearerValue } }
+      } else {
+        const headers = new Headers(given)
+        if (!headers.has('Authorization')) headers.set('Authorization', bearerValue)
+        init = { ...init, headers }
+      }
     }
     if (target === 2 && init?.credentials === undefined && !(isRequest && (input as Request).credentials === 'include'))
       init = { ...init, credentials: 'include' }

@@ -228,6 +228,23 @@ describe('session.fetch: the 401 interceptor', () => {
     expect(session.authorizationFor('/api')).toBe(`Bearer ${server.token}`)
   })
 
+  it("keeps the caller's own Authorization header, in a plain record or a Headers object", async () => {
+    const seen: Array<string | null> = []
+    const server = createStubServer()
+    const session = await signedIn(server, {
+      fetch: async (input, init) => {
+        if (String(input).includes('/auth/')) return server.fetch(input, init)
+        seen.push(new Headers(init?.headers).get('Authorization'))
+        return new Response('ok')
+      },
+    })
+    await session.fetch('/api/a', { headers: { authorization: 'Basic mine' } })
+    await session.fetch('/api/b', { headers: new Headers({ Authorization: 'Basic mine' }) })
+    await session.fetch('/api/c', { headers: [['X-Trace', '1']] })
+    await session.fetch('/api/d', { headers: { 'X-Trace': '1' } })
+    expect(seen).toEqual(['Basic mine', 'Basic mine', `Bearer ${server.token}`, `Bearer ${server.token}`])
+  })
+
   it("cookie mode sends credentials 'include' to tokenOrigins only, and never refreshes for a foreign 401", async () => {
     const seen: Array<[string, RequestCredentials | undefined]> = []
     let refreshes = 0
