@@ -44,6 +44,7 @@ export function createSession(options?: SessionOptions): Session {
   let failures = 0
   let retryAt: number | null = null
   let remoteRefreshing = false
+  let remoteTimer: unknown = null
   let startPromise: Promise<SessionState> | null = null
   let destroyed = false
   const cleanup: Array<() => void> = []
@@ -137,6 +138,15 @@ export function createSession(options?: SessionOptions): Session {
         return presence.stayActive(m.at)
       case 'refreshing':
         remoteRefreshing = m.active
+        // A tab that closes mid-refresh never says it stopped: forget it after a bound.
+        if (remoteTimer !== null) timers.clearTimeout(remoteTimer)
+        remoteTimer = m.active
+          ? timers.setTimeout(() => {
+              remoteTimer = null
+              remoteRefreshing = false
+              set({ refreshing: flight !== null })
+            }, 2 * o.refreshTimeout)
+          : null
         return set({ refreshing: m.active || flight !== null })
     }
   }
@@ -421,6 +431,7 @@ export function createSession(options?: SessionOptions): Session {
       presence.stop()
       refreshTimer.set(null)
       if (activityTimer !== null) timers.clearTimeout(activityTimer)
+      if (remoteTimer !== null) timers.clearTimeout(remoteTimer)
       tabs?.close()
       emitter.clear()
     },

@@ -134,6 +134,20 @@ describe('sessions across tabs', () => {
     expect(({} as any).polluted).toBeUndefined()
   })
 
+  it("shows another tab's refresh in `refreshing`, and forgets a tab that closed mid-refresh", async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
+    const server = createStubServer()
+    const hub = createLocalHub()
+    const { tabs } = tabsOf(1, server, { refreshTimeout: 1_000 }, hub)
+    await startAll(tabs)
+    const other = hub.channel()
+    other.post({ v: 1, from: 'tab-b', type: 'refreshing', active: true })
+    await vi.advanceTimersByTimeAsync(1)
+    expect(tabs[0]!.getState().refreshing).toBe(true)
+    await vi.advanceTimersByTimeAsync(2_000) // tab b never says it stopped
+    expect(tabs[0]!.getState().refreshing).toBe(false)
+  })
+
   describe('presence across tabs (fake clock)', () => {
     const idle = { timeout: 60_000, warnBefore: 10_000 }
 
