@@ -19,7 +19,7 @@ const open = async (context, url) => {
 }
 
 export async function measureTabs({ runs = 50, storms = 10 } = {}) {
-  const server = await startMockServer({ secureCookies: false, static: { '/dist/': 'dist', '/e2e/': 'e2e/pages' } })
+  const server = await startMockServer({ static: { '/dist/': 'dist', '/e2e/': 'e2e/pages' } })
   const results = []
   try {
     for (const [name, type, path, extra] of BROWSERS) {

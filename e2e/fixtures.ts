@@ -22,7 +22,6 @@ const serve = (credentials: 'cookie' | 'bearer') => async ({}, use: (s: MockServ
     port: 0,
     credentials,
     accessTtl: 60,
-    secureCookies: false,
     static: { '/dist/': 'dist', '/e2e/': 'e2e/pages', '/react/': 'demo/react/dist', '/vue/': 'demo/vue/dist', '/': 'demo' },
   })
   await use(server)

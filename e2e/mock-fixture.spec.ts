@@ -1,7 +1,7 @@
 // The fixture users import from 'session-continuity/mock/playwright', used as a user would.
 import { test, expect } from '../src/mock/playwright.js'
 
-test.use({ mockOptions: { secureCookies: false, accessTtl: 30, static: { '/dist/': 'dist', '/e2e/': 'e2e/pages' } } })
+test.use({ mockOptions: { accessTtl: 30, static: { '/dist/': 'dist', '/e2e/': 'e2e/pages' } } })
 
 test('the mock fixture serves pages, resets between tests, and its controls drive the session', async ({ page, mock }) => {
   expect(mock.control.counters).toEqual({ logins: 0, logouts: 0, refreshCalls: 0, refreshSuccesses: 0, reuseDetections: 0 })

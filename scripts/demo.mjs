@@ -6,7 +6,6 @@ const server = await startMockServer({
   port: Number(process.env.PORT) || 0,
   accessTtl: 20,
   idleTtl: 120,
-  secureCookies: false,
   static: { '/dist/': 'dist', '/react/': 'demo/react/dist', '/vue/': 'demo/vue/dist', '/': 'demo' },
 })
 console.log(`session-continuity demo: ${server.url}/  (user demo / password demo; Ctrl-C to stop)`)
