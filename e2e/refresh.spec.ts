@@ -1,3 +1,4 @@
+import { startMockServer } from '../src/mock/server.js'
 import { test, expect, stateOf, eventsOf } from './fixtures.js'
 
 test.describe('silent refresh against the real mock server', () => {
@@ -28,18 +29,34 @@ test.describe('silent refresh against the real mock server', () => {
     expect(storage).not.toMatch(/[0-9a-f]{40}/)
   })
 
-  test('proactive refresh keeps an active user free of 401s over several access lifetimes', async ({ openSession, server }) => {
-    const page = await openSession({ crossTab: false, refreshBefore: 10_000 }, { noStart: true })
-    await page.clock.install()
-    await page.evaluate(() => (window as any).login())
-    for (let i = 0; i < 12; i++) {
-      // 4 minutes in all (access tokens live 60 s), in 1 s steps so real network replies
-      // (the refresh call) land between the clock's jumps.
-      for (let step = 0; step < 20; step++) await page.clock.runFor(1_000)
-      const status = await page.evaluate(() => (window as any).session.fetch('/api/me').then((r: Response) => r.status))
-      expect(status).toBe(200)
+  test('proactive refresh keeps an active user free of 401s over several access lifetimes', async ({ context }) => {
+    // The server's clock follows the page clock, so access tokens really expire every 60 s
+    // of fake time: without the proactive refresh, requests would see 401s.
+    let offset = 0
+    const server = await startMockServer({ accessTtl: 60, now: () => Date.now() + offset, static: { '/dist/': 'dist', '/e2e/': 'e2e/pages' } })
+    try {
+      const page = await context.newPage()
+      await page.clock.install()
+      await page.goto(`${server.url}/e2e/harness.html?nostart&options=${encodeURIComponent(JSON.stringify({ crossTab: false, refreshBefore: 10_000 }))}`)
+      await page.evaluate(() => (window as any).login())
+      const tick = async (ms: number) => {
+        offset += ms
+        await page.clock.runFor(ms)
+      }
+      for (let i = 0; i < 12; i++) {
+        // 4 minutes in all, in 1 s steps so real network replies land between the jumps.
+        for (let step = 0; step < 20; step++) await tick(1_000)
+        const status = await page.evaluate(() => (window as any).session.fetch('/api/me').then((r: Response) => r.status))
+        expect(status).toBe(200)
+      }
+      expect(await page.evaluate(() => (window as any).seen401)).toBe(0)
+      expect(server.control.counters.refreshSuccesses).toBeGreaterThanOrEqual(4)
+      // The control: the same session with the proactive refresh switched off sees the expiry.
+      await page.evaluate(() => (window as any).session.destroy())
+      await tick(61_000)
+      expect(await page.evaluate(() => fetch('/api/me').then((r) => r.status))).toBe(401)
+    } finally {
+      await server.close()
     }
-    expect(await page.evaluate(() => (window as any).seen401)).toBe(0)
-    expect(server.control.counters.refreshSuccesses).toBeGreaterThanOrEqual(4)
   })
 })
