@@ -9,7 +9,9 @@ export const pageOrigin = (): string | null => (typeof location !== 'undefined' 
  */
 export function createOriginCheck(allowed: readonly string[]): (url: string) => Target {
   return (url) => {
-    if (url[0] === '/' && url[1] !== '/' && url[1] !== '\\') return 1
+    // Not for "//", "/\\" or "/<tab|newline>…": URL parsers drop tabs and newlines, so
+    // "/\t/evil.com" is protocol-relative. Those take the parsing path below.
+    if (url[0] === '/' && !/^.[/\\\t\n\r]/.test(url)) return 1
     const page = pageOrigin()
     try {
       const target = new URL(url, page ?? undefined).origin
