@@ -1,16 +1,8 @@
 // Bundle sizes measured one way for everything: esbuild bundle + minify for the browser,
 // then gzip -9 and brotli q11. Ours per entry, and the anchors a user would otherwise pick.
-import { build } from 'esbuild'
-import { brotliCompressSync, gzipSync, constants } from 'node:zlib'
+import { bundle, sizesOf } from '../scripts/measure.mjs'
 
-const brotli = (b) => brotliCompressSync(b, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length
-const gzip = (b) => gzipSync(b, { level: 9 }).length
-
-async function measure(contents, external = []) {
-  const out = await build({ stdin: { contents, resolveDir: process.cwd(), loader: 'js' }, bundle: true, minify: true, format: 'esm', platform: 'browser', write: false, external, logLevel: 'silent' })
-  const buf = Buffer.from(out.outputFiles[0].contents)
-  return { min: buf.length, gzip: gzip(buf), brotli: brotli(buf) }
-}
+const measure = async (contents, external) => sizesOf(await bundle(contents, external))
 
 export async function measureSizes() {
   const peers = ['react', 'react-dom', 'vue', 'ky']

@@ -2,22 +2,10 @@
 //  - the script-tag IIFE as shipped;
 //  - a consumer's bundle of the core (esbuild, minified, tree-shaken: `import { createSession }`);
 //  - each adapter, bundled with the core external: the bytes it adds on top of the core.
-import { build } from 'esbuild'
 import { readFileSync } from 'node:fs'
-import { brotliCompressSync, gzipSync, constants } from 'node:zlib'
+import { brotli, bundle, gzip } from './measure.mjs'
 
 const BUDGETS = JSON.parse(readFileSync(new URL('./size-budgets.json', import.meta.url), 'utf8'))
-
-const brotli = (buf) => brotliCompressSync(buf, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length
-const gzip = (buf) => gzipSync(buf, { level: 9 }).length
-
-async function bundle(contents, external = []) {
-  const out = await build({
-    stdin: { contents, resolveDir: process.cwd(), loader: 'js' },
-    bundle: true, minify: true, format: 'esm', write: false, platform: 'browser', external,
-  })
-  return Buffer.from(out.outputFiles[0].contents)
-}
 
 const rows = [
   ['dist/session-continuity.iife.min.js (script tag)', readFileSync('dist/session-continuity.iife.min.js'), BUDGETS.iife],

@@ -1,3 +1,5 @@
+import type { Timers } from './types.js'
+
 /** Settles like `promise`, or rejects with the signal's reason as soon as it aborts. */
 export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal | null | undefined): Promise<T> {
   if (!signal) return promise
@@ -10,7 +12,7 @@ export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal | null | u
 }
 
 /** Resolves with `promise`'s value, or with `fallback` after `ms` (never rejects). */
-export function within<T>(promise: Promise<T>, ms: number, fallback: T, timers: { setTimeout: (fn: () => void, ms: number) => unknown; clearTimeout: (id: any) => void }): Promise<T> {
+export function within<T>(promise: Promise<T>, ms: number, fallback: T, timers: Timers): Promise<T> {
   return new Promise<T>((resolve) => {
     const id = timers.setTimeout(() => resolve(fallback), ms)
     promise.then(resolve, () => resolve(fallback)).finally(() => timers.clearTimeout(id))

@@ -1,26 +1,17 @@
 // The message bus between tabs: BroadcastChannel, or a localStorage `storage`-event
 // fallback where it is missing. Everything received is validated before handlers see it.
 import type { TabChannel } from '../core/types.js'
+import { createEmitter } from '../core/emitter.js'
 import { parseMessage } from './protocol.js'
 
 export function createTabChannel(name: string, storage: Storage | null = typeof localStorage === 'undefined' ? null : localStorage): TabChannel | null {
-  const handlers = new Set<(message: unknown) => void>()
+  // The emitter isolates handlers: one that throws is reported and the others still run.
+  const bus = createEmitter<{ message: unknown }>()
   const deliver = (data: unknown) => {
     const message = parseMessage(data)
-    if (message) handlers.forEach((h) => {
-      try {
-        h(message)
-      } catch (error) {
-        queueMicrotask(() => {
-          throw error
-        })
-      }
-    })
+    if (message) bus.emit('message', message)
   }
-  const subscribe = (h: (message: unknown) => void) => {
-    handlers.add(h)
-    return () => void handlers.delete(h)
-  }
+  const subscribe = (h: (message: unknown) => void) => bus.on('message', h)
 
   if (typeof BroadcastChannel !== 'undefined') {
     const bc = new BroadcastChannel(name)
@@ -31,7 +22,7 @@ export function createTabChannel(name: string, storage: Storage | null = typeof 
       subscribe,
       close() {
         open = false
-        handlers.clear()
+        bus.clear()
         bc.close()
       },
     }
@@ -61,7 +52,7 @@ export function createTabChannel(name: string, storage: Storage | null = typeof 
     },
     subscribe,
     close() {
-      handlers.clear()
+      bus.clear()
       window.removeEventListener('storage', onStorage)
     },
   }
