@@ -1,14 +1,13 @@
 // Errors are classes so apps can `instanceof` them; messages never include tokens.
 
+// Names are literal: minifiers rename classes, and apps compare `error.name`.
 export class SessionError extends Error {
-  constructor(message: string) {
-    super(message)
-    this.name = new.target.name
-  }
+  override name = 'SessionError'
 }
 
 /** An option passed to createSession (or a mock/adapter factory) is wrong. */
 export class OptionError extends SessionError {
+  override name = 'OptionError'
   constructor(
     readonly option: string,
     expected: string,
@@ -20,6 +19,7 @@ export class OptionError extends SessionError {
 
 /** The server said the session is gone (401/403 on refresh, or reuse detected → 'revoked'). */
 export class SessionEndedError extends SessionError {
+  override name = 'SessionEndedError'
   constructor(
     readonly status: number,
     readonly reason: 'refreshFailed' | 'revoked' = 'refreshFailed',
@@ -30,6 +30,7 @@ export class SessionEndedError extends SessionError {
 
 /** A refresh failed for a reason that may pass (network, 5xx, timeout, malformed reply). */
 export class TransientRefreshError extends SessionError {
+  override name = 'TransientRefreshError'
   constructor(
     message: string,
     readonly status: number | null = null,
@@ -42,6 +43,7 @@ export class TransientRefreshError extends SessionError {
 
 /** A cross-tab lock was not granted in time. */
 export class LockTimeoutError extends SessionError {
+  override name = 'LockTimeoutError'
   constructor(
     readonly lock: string,
     readonly waitedMs: number,
