@@ -1,5 +1,6 @@
 // The intended URL, kept through re-login: saved per tab (sessionStorage by default),
 // handed back once, and only ever as a same-origin path.
+import { storageOf } from '../core/storage.js'
 import { toSafeReturnTo } from './safe-url.js'
 
 export interface ReturnToOptions {
@@ -11,14 +12,7 @@ export interface ReturnToOptions {
 
 const here = () => (typeof location === 'undefined' ? null : location)
 
-/** Storage access itself can throw (Safari private mode, disabled storage): degrade to null. */
-function store(kind: ReturnToOptions['storage']): Storage | null {
-  try {
-    return kind === 'none' ? null : kind === 'local' ? localStorage : sessionStorage
-  } catch {
-    return null
-  }
-}
+const store = (kind: ReturnToOptions['storage']) => (kind === 'none' ? null : storageOf(kind))
 
 export function createReturnTo({ param, storage, key, loginUrl }: ReturnToOptions) {
   const safe = (value: unknown) => {

@@ -2,9 +2,10 @@
 // fallback where it is missing. Everything received is validated before handlers see it.
 import type { TabChannel } from '../core/types.js'
 import { createEmitter } from '../core/emitter.js'
+import { storageOf } from '../core/storage.js'
 import { parseMessage } from './protocol.js'
 
-export function createTabChannel(name: string, storage: Storage | null = typeof localStorage === 'undefined' ? null : localStorage): TabChannel | null {
+export function createTabChannel(name: string, storage: Storage | null = storageOf('local')): TabChannel | null {
   // The emitter isolates handlers: one that throws is reported and the others still run.
   const bus = createEmitter<{ message: unknown }>()
   const deliver = (data: unknown) => {

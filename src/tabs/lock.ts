@@ -2,6 +2,7 @@
 // (expiring, so a crashed tab never blocks the others for long); without either, an
 // in-tab queue so this tab at least never overlaps itself.
 import { LockTimeoutError } from '../core/errors.js'
+import { storageOf } from '../core/storage.js'
 import type { TabLock } from '../core/types.js'
 
 const LEASE_MS = 5_000
@@ -9,7 +10,7 @@ const POLL_MS = 50
 
 export function createTabLock(
   locks: LockManager | null = typeof navigator !== 'undefined' ? ((navigator as any).locks ?? null) : null,
-  storage: Storage | null = typeof localStorage !== 'undefined' ? localStorage : null,
+  storage: Storage | null = storageOf('local'),
 ): TabLock {
   if (locks) {
     return {

@@ -183,6 +183,23 @@ describe('channel and storage faults', () => {
     history.replaceState(null, '', '/start')
   })
 
+  it('storage blocked entirely (reading localStorage throws) and no BroadcastChannel: createSession still works', async () => {
+    vi.stubGlobal('BroadcastChannel', undefined)
+    const blocked = () => {
+      throw new DOMException('The operation is insecure.', 'SecurityError')
+    }
+    vi.spyOn(window, 'localStorage', 'get').mockImplementation(blocked)
+    vi.spyOn(window, 'sessionStorage', 'get').mockImplementation(blocked)
+    const server = createStubServer()
+    let session: Session | undefined
+    expect(() => (session = createSession({ credentials: 'bearer', fetch: server.fetch }))).not.toThrow()
+    sessions.push(session!)
+    await session!.start()
+    expect(session!.getState().status).toBe('authenticated')
+    await session!.signOut({ reason: 'idle' })
+    expect(session!.getState().reason).toBe('idle')
+  })
+
   it('fuzz: random and hostile messages from another tab never throw and never change state', async () => {
     const server = createStubServer()
     const hub = createLocalHub()
