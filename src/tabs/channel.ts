@@ -14,17 +14,28 @@ export function createTabChannel(name: string, storage: Storage | null = storage
   }
   const subscribe = (h: (message: unknown) => void) => bus.on('message', h)
 
-  if (typeof BroadcastChannel !== 'undefined') {
-    const bc = new BroadcastChannel(name)
+  let bc: BroadcastChannel | null = null
+  try {
+    bc = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel(name)
+  } catch {
+    // Opaque origins (sandboxed frames) may refuse a channel: use the fallback below.
+  }
+  if (bc) {
+    const channel = bc
     let open = true
-    bc.onmessage = (e) => deliver(e.data)
+    channel.onmessage = (e) => deliver(e.data)
     return {
-      post: (m) => open && bc.postMessage(m),
+      // postMessage throws DataCloneError on uncloneable data: nothing to send, nothing to break.
+      post(m) {
+        try {
+          if (open) channel.postMessage(m)
+        } catch {}
+      },
       subscribe,
       close() {
         open = false
         bus.clear()
-        bc.close()
+        channel.close()
       },
     }
   }
