@@ -46,6 +46,23 @@ describe('createTabChannel over BroadcastChannel', () => {
     expect(String(errors[0])).toContain('handler bug')
   })
 
+  it('falls back to the storage channel when a BroadcastChannel cannot be opened', () => {
+    vi.stubGlobal('BroadcastChannel', function () {
+      throw new DOMException('opaque origin', 'SecurityError')
+    })
+    const writes: string[] = []
+    const storage = { setItem: (_k: string, v: string) => writes.push(v), removeItem: () => {}, getItem: () => null } as unknown as Storage
+    const c = createTabChannel('x', storage)!
+    c.post({ v: 1, from: 'a', type: 'hello' })
+    expect(JSON.parse(writes[0]!).m).toEqual({ v: 1, from: 'a', type: 'hello' })
+    c.close()
+    vi.unstubAllGlobals()
+  })
+
+  it('an uncloneable message is dropped, not thrown', () => {
+    expect(() => channel().post({ v: 1, from: 'a', type: 'hello', fn: () => {} })).not.toThrow()
+  })
+
   it('post after close is a no-op', () => {
     const a = channel()
     a.close()
