@@ -11,6 +11,7 @@ async function time(label, call) {
   for (let i = 0; i < 20_000; i++) await call(i) // warm-up: let the JIT settle
   const best = []
   for (let round = 0; round < 5; round++) {
+    globalThis.gc?.() // start each round without the previous one's garbage
     const start = process.hrtime.bigint()
     for (let i = 0; i < N; i++) await call(i)
     best.push(Number(process.hrtime.bigint() - start) / N)

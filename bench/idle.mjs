@@ -10,6 +10,8 @@ export async function measureIdle(events = 200_000) {
   let armed = 0
   const timers = { setTimeout: (fn, ms) => (armed++, setTimeout(fn, ms)), clearTimeout: (id) => clearTimeout(id) }
   const target = window.document.createElement('div')
+  // Best of five rounds, each after a full GC: the minimum is the handler's cost, not a pause's.
+  const best = (n) => Math.min(...Array.from({ length: 5 }, () => (globalThis.gc?.(), storm(n))))
   const storm = (n) => {
     const event = new window.Event('pointermove')
     const start = process.hrtime.bigint()
@@ -18,12 +20,12 @@ export async function measureIdle(events = 200_000) {
   }
   target.addEventListener('pointermove', () => {}, { passive: true }) // baseline listener
   storm(20_000)
-  const baseline = Math.min(storm(events), storm(events))
+  const baseline = best(events)
   const session = createSession({ crossTab: false, fetch: async () => Response.json({ expiresIn: 3600 }), idle: { timeout: 60_000, target }, timers })
   session.signIn({ expiresIn: 3600 })
   armed = 0
   storm(20_000)
-  const withSession = Math.min(storm(events), storm(events))
+  const withSession = best(events)
   session.destroy()
   return { events, baselineNs: baseline, withSessionNs: withSession, addedNs: withSession - baseline, eventsPerSecond: 1e9 / withSession, timersArmedDuringStorm: armed }
 }
