@@ -2,13 +2,14 @@ import type { Timers } from './types.js'
 
 /** Settles like `promise`, or rejects with the signal's reason as soon as it aborts. */
 export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal | null | undefined): Promise<T> {
-  if (!signal) return promise
-  if (signal.aborted) return Promise.reject(signal.reason)
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason)
-    signal.addEventListener('abort', onAbort, { once: true })
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
-  })
+  return !signal
+    ? promise
+    : new Promise<T>((resolve, reject) => {
+        const onAbort = () => reject(signal.reason)
+        if (signal.aborted) onAbort()
+        signal.addEventListener('abort', onAbort, { once: true })
+        promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
+      })
 }
 
 /** Resolves with `promise`'s value, or with `fallback` after `ms` (never rejects). */

@@ -4,7 +4,7 @@ import type { Timers } from './types.js'
 const MAX_DELAY = 2 ** 31 - 1
 
 export interface Deadline {
-  /** Arms the single timer for the wall-clock instant `at` (null disarms). */
+  /** Arms the single timer for the wall-clock instant `at` (null or Infinity disarms). */
   set(at: number | null): void
   /** Fires now if the instant has passed (called on wake: timers may have been throttled). */
   check(): void
@@ -18,27 +18,21 @@ export interface Deadline {
 export function createDeadline(now: () => number, timers: Timers, onDue: () => void): Deadline {
   let due: number | null = null
   let id: unknown = null
-  const disarm = () => {
+  const check = () => {
     if (id !== null) timers.clearTimeout(id)
     id = null
-  }
-  const check = () => {
     if (due === null) return
     const left = due - now()
-    if (left > 0) {
-      disarm()
-      id = timers.setTimeout(check, Math.min(left, MAX_DELAY))
-      return
+    if (left > 0) id = timers.setTimeout(check, Math.min(left, MAX_DELAY))
+    else {
+      due = null
+      onDue()
     }
-    due = null
-    disarm()
-    onDue()
   }
   return {
     set(at) {
-      due = at
-      if (at === null) disarm()
-      else check()
+      due = at !== null && at < Infinity ? at : null
+      check()
     },
     check,
     at: () => due,

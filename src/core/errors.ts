@@ -1,6 +1,7 @@
 // Errors are classes so apps can `instanceof` them; messages never include tokens.
-
 // Names are literal: minifiers rename classes, and apps compare `error.name`.
+// (Fields are `declare`d and assigned once: no duplicate field initialisers in the bundle.)
+
 export class SessionError extends Error {
   override name = 'SessionError'
 }
@@ -8,52 +9,50 @@ export class SessionError extends Error {
 /** An option passed to createSession (or a mock/adapter factory) is wrong. */
 export class OptionError extends SessionError {
   override name = 'OptionError'
-  constructor(
-    readonly option: string,
-    expected: string,
-    readonly received: unknown,
-  ) {
+  declare readonly option: string
+  declare readonly received: unknown
+  constructor(option: string, expected: string, received: unknown) {
     super(`session-continuity: option \`${option}\` must be ${expected}; received ${describe(received)}`)
+    Object.assign(this, { option, received })
   }
 }
 
 /** The server said the session is gone (401/403 on refresh, or reuse detected → 'revoked'). */
 export class SessionEndedError extends SessionError {
   override name = 'SessionEndedError'
-  constructor(
-    readonly status: number,
-    readonly reason: 'refreshFailed' | 'revoked' = 'refreshFailed',
-  ) {
+  declare readonly status: number
+  declare readonly reason: 'refreshFailed' | 'revoked'
+  constructor(status: number, reason: 'refreshFailed' | 'revoked' = 'refreshFailed') {
     super(`session-continuity: the session has ended (refresh answered ${status})`)
+    Object.assign(this, { status, reason })
   }
 }
 
 /** A refresh failed for a reason that may pass (network, 5xx, timeout, malformed reply). */
 export class TransientRefreshError extends SessionError {
   override name = 'TransientRefreshError'
-  constructor(
-    message: string,
-    readonly status: number | null = null,
-    /** Server's Retry-After, in ms, when it sent one. */
-    readonly retryAfter: number | null = null,
-  ) {
+  declare readonly status: number | null
+  /** Server's Retry-After, in ms, when it sent one. */
+  declare readonly retryAfter: number | null
+  constructor(message: string, status: number | null = null, retryAfter: number | null = null) {
     super(`session-continuity: refresh failed (${message})`)
+    Object.assign(this, { status, retryAfter })
   }
 }
 
 /** A cross-tab lock was not granted in time. */
 export class LockTimeoutError extends SessionError {
   override name = 'LockTimeoutError'
-  constructor(
-    readonly lock: string,
-    readonly waitedMs: number,
-  ) {
+  declare readonly lock: string
+  declare readonly waitedMs: number
+  constructor(lock: string, waitedMs: number) {
     super(`session-continuity: lock "${lock}" not granted within ${waitedMs} ms`)
+    Object.assign(this, { lock, waitedMs })
   }
 }
 
+/** A value, short and safe for a message: strings quoted and cut, objects only named. */
 export function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? value.slice(0, 60) + '…' : value)
-  if (value === null || typeof value !== 'object') return String(value)
-  return Array.isArray(value) ? 'an array' : 'an object'
+  if (typeof value == 'string') return JSON.stringify(value.length > 60 ? value.slice(0, 60) + '…' : value)
+  return value === null || typeof value != 'object' ? String(value) : Array.isArray(value) ? 'an array' : 'an object'
 }

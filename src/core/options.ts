@@ -1,6 +1,6 @@
 // Validates createSession's options once, up front, with errors that name the option.
-import { OptionError } from './errors.js'
 import { systemTimers } from './clock.js'
+import { check, fail, func, isObject, ms, object, oneOf } from './validate.js'
 import { normalizeIdle, type NormalizedIdle } from '../presence/options.js'
 import type { RefreshResult, SessionOptions, TabChannel, TabLock, Timers } from './types.js'
 
@@ -8,7 +8,7 @@ export interface Options {
   refreshUrl: string
   logoutUrl: string
   loginUrl: string
-  refresh: SessionOptions['refresh']
+  refresh?: (context: { signal: AbortSignal }) => Promise<RefreshResult>
   credentials: 'cookie' | 'bearer'
   tokenOrigins: string[]
   refreshBefore: number
@@ -32,72 +32,40 @@ export interface Options {
 
 const KNOWN = 'refreshUrl logoutUrl loginUrl refresh credentials tokenOrigins refreshBefore name fetch now timers idle absoluteWarnBefore crossTab returnTo beforeSignOut beforeSignOutTimeout refreshTimeout lockTimeout retry'.split(' ')
 
-const fail = (option: string, expected: string, value: unknown): never => {
-  throw new OptionError(option, expected, value)
-}
-const isObject = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null && !Array.isArray(v)
-
-function text(option: string, value: unknown, fallback: string): string {
-  if (value === undefined) return fallback
-  return typeof value === 'string' && value.trim() ? value : fail(option, 'a non-empty string', value)
-}
-function ms(option: string, value: unknown, fallback: number, min = 0): number {
-  if (value === undefined) return fallback
-  return typeof value === 'number' && value >= min && value < Infinity ? value : fail(option, `a finite number of ms >= ${min}`, value)
-}
-function func<T>(option: string, value: T): T {
-  return value === undefined || typeof value === 'function' ? value : fail(option, 'a function', value)
-}
-function oneOf<T extends string>(option: string, value: unknown, allowed: T[]): T {
-  if (value === undefined) return allowed[0]!
-  return allowed.includes(value as T) ? (value as T) : fail(option, allowed.map((a) => `'${a}'`).join(' or '), value)
-}
+const text = (option: string, value: unknown, fallback: string): string =>
+  check(option, value, (s) => typeof s == 'string' && s.trim(), 'a non-empty string', fallback)
 
 /** An absolute http(s) origin such as https://api.example.com (a trailing slash is tolerated). */
-function origin(option: string, value: unknown): string {
-  let url: URL | undefined
+function origin(option: string, value: any): string {
   try {
-    url = new URL(value as string)
+    const url = new URL(value)
+    if (/^https?:$/.test(url.protocol) && value.replace(/\/$/, '') === url.origin) return url.origin
   } catch {}
-  return url && /^https?:$/.test(url.protocol) && (value as string).replace(/\/$/, '') === url.origin
-    ? url.origin
-    : fail(option, 'an absolute http(s) origin such as "https://api.example.com"', value)
+  return fail(option, 'an absolute http(s) origin such as "https://api.example.com"', value)
 }
 
 export function normalizeOptions(input: SessionOptions | undefined): Options {
-  const o: Record<string, any> = input === undefined ? {} : isObject(input) ? input : fail('options', 'an object', input)
+  const o = object('options', input)
   for (const key of Object.keys(o)) if (!KNOWN.includes(key)) fail(key, `one of the known options (${KNOWN.join(', ')})`, 'an unknown option')
 
-  const tokenOrigins = o.tokenOrigins ?? []
-  if (!Array.isArray(tokenOrigins)) fail('tokenOrigins', 'an array of origins', tokenOrigins)
-
-  const timers = o.timers ?? systemTimers
-  if (!isObject(timers) || typeof timers.setTimeout !== 'function' || typeof timers.clearTimeout !== 'function')
-    fail('timers', 'an object with setTimeout and clearTimeout functions', timers)
-
-  const crossTab = o.crossTab ?? true
-  if (typeof crossTab !== 'boolean' && !isObject(crossTab)) fail('crossTab', 'a boolean or { channel, lock }', crossTab)
-
-  const returnTo = o.returnTo ?? {}
-  if (!isObject(returnTo)) fail('returnTo', 'an object { param?, storage? }', returnTo)
-  const retry = o.retry ?? {}
-  if (!isObject(retry)) fail('retry', 'an object { base?, max? }', retry)
-
+  const timers = check<Timers>('timers', o.timers, (t) => isObject(t) && typeof t.setTimeout == 'function' && typeof t.clearTimeout == 'function', 'an object with setTimeout and clearTimeout functions', systemTimers)
+  const crossTab = check<boolean | object>('crossTab', o.crossTab, (c) => typeof c == 'boolean' || isObject(c), 'a boolean or { channel, lock }', true)
+  const returnTo = object('returnTo', o.returnTo)
+  const retry = object('retry', o.retry)
   const userFetch = func('fetch', o.fetch)
-  // Looked up per call, so fake clocks installed after createSession (Playwright, sinon) apply.
-  const now = func('now', o.now) ?? (() => Date.now())
   const retryBase = ms('retry.base', retry.base, 1_000, 1)
   return {
     refreshUrl: text('refreshUrl', o.refreshUrl, '/auth/refresh'),
     logoutUrl: text('logoutUrl', o.logoutUrl, '/auth/logout'),
     loginUrl: text('loginUrl', o.loginUrl, '/login'),
-    refresh: func('refresh', o.refresh) as (c: { signal: AbortSignal }) => Promise<RefreshResult>,
+    refresh: func('refresh', o.refresh),
     credentials: oneOf('credentials', o.credentials, ['cookie', 'bearer']),
-    tokenOrigins: tokenOrigins.map((v: unknown, i: number) => origin(`tokenOrigins[${i}]`, v)),
+    tokenOrigins: check<unknown[]>('tokenOrigins', o.tokenOrigins, Array.isArray, 'an array of origins', []).map((v, i) => origin(`tokenOrigins[${i}]`, v)),
     refreshBefore: ms('refreshBefore', o.refreshBefore, 60_000),
     name: text('name', o.name, 'session-continuity'),
     fetch: () => userFetch ?? globalThis.fetch,
-    now,
+    // Looked up per call, so fake clocks installed after createSession (Playwright, sinon) apply.
+    now: func('now', o.now) ?? (() => Date.now()),
     timers,
     idle: normalizeIdle(o.idle),
     absoluteWarnBefore: ms('absoluteWarnBefore', o.absoluteWarnBefore, 60_000),

@@ -9,7 +9,7 @@ export type Target = 0 | 1 | 2
 export interface FetchDeps {
   fetch: () => typeof fetch
   target: (url: string) => Target
-  bearer: boolean
+  /** The bearer token (bearer mode only; null in cookie mode). */
   token: () => string | null
   /** Changes whenever credentials change: a 401 to an older version needs no new refresh. */
   version: () => number
@@ -19,54 +19,48 @@ export interface FetchDeps {
   emit: (event: 'replaySkipped', payload: SessionEvents['replaySkipped']) => void
 }
 
-const isStream = (body: unknown) => typeof ReadableStream !== 'undefined' && body instanceof ReadableStream
-
 export function createSessionFetch(d: FetchDeps) {
   // Adds the credentials for this attempt. Bearer: the Authorization header (unless the
   // caller set one); cookie mode: credentials 'include' for allowed cross-origin targets.
-  const prepare = (input: RequestInfo | URL, init: RequestInit | undefined, target: Target, isRequest: boolean): RequestInit | undefined => {
-    const token = d.bearer ? d.token() : null
+  const prepare = (input: any, init: RequestInit | undefined, target: Target, request: boolean): RequestInit | undefined => {
+    const token = d.token()
     if (token) {
-      const given = init?.headers ?? (isRequest ? (input as Request).headers : undefined)
-      const bearerValue = `Bearer ${token}`
-      if (!given || (given.constructor === Object)) {
-        // A plain record (the common case) is extended without allocating a Headers object.
-        if (!Object.keys(given ?? {}).some((k) => k.toLowerCase() === 'authorization'))
-          init = { ...init, headers: { ...(given as Record<string, string>), Authorization: bearerValue } }
+      const given: any = init?.headers ?? (request ? input.headers : undefined)
+      const value = `Bearer ${token}`
+      // A plain record (the common case) is extended without allocating a Headers object.
+      if (!given || given.constructor == Object) {
+        if (!Object.keys(given ?? {}).some((k) => k.toLowerCase() == 'authorization')) init = { ...init, headers: { ...given, Authorization: value } }
       } else {
         const headers = new Headers(given)
-        if (!headers.has('Authorization')) headers.set('Authorization', bearerValue)
+        if (!headers.has('Authorization')) headers.set('Authorization', value)
         init = { ...init, headers }
       }
     }
-    if (target === 2 && init?.credentials === undefined && !(isRequest && (input as Request).credentials === 'include'))
-      init = { ...init, credentials: 'include' }
-    return init
+    return target == 2 && init?.credentials === undefined && !(request && input.credentials == 'include') ? { ...init, credentials: 'include' } : init
   }
 
   return async function sessionFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
-    const isRequest = typeof Request !== 'undefined' && input instanceof Request
-    const url = typeof input === 'string' ? input : isRequest ? (input as Request).url : String(input)
+    const request = typeof Request != 'undefined' && input instanceof Request
+    const url = request ? (input as Request).url : String(input)
     const target = d.target(url)
-    if (target === 0) return d.fetch()(input, init)
+    if (!target) return d.fetch()(input, init)
 
-    const signal = init?.signal ?? (isRequest ? (input as Request).signal : undefined)
     // A Request's body is consumed by the first send; keep a copy for the one replay.
-    const spare = isRequest && (input as Request).body && init?.body === undefined ? (input as Request).clone() : null
+    const spare = request && (input as Request).body && init?.body === undefined ? (input as Request).clone() : null
     const version = d.version()
-    const first = await d.fetch()(input, prepare(input, init, target, isRequest))
-    if (first.status !== 401 || d.status() === 'signedOut') return first
+    const first = await d.fetch()(input, prepare(input, init, target, request))
+    if (first.status != 401 || d.status() == 'signedOut') return first
 
-    if (init?.body != null && isStream(init.body)) {
+    if (typeof ReadableStream != 'undefined' && init?.body instanceof ReadableStream) {
       // The stream is spent: replaying would send an empty body. Hand back the 401 as it is.
       d.emit('replaySkipped', { url, reason: 'unreplayableBody' })
       return first
     }
-    const fresh = (d.version() !== version && d.status() === 'authenticated') || (await raceAbort(d.refresh(), signal))
+    const fresh = (d.version() != version && d.status() == 'authenticated') || (await raceAbort(d.refresh(), init?.signal ?? (request ? (input as Request).signal : null)))
     if (!fresh) return first
     first.body?.cancel().catch(() => {})
     const again = spare ?? input
     // The replay is returned whatever it is: a second 401 is a permission failure, not a loop.
-    return d.fetch()(again, prepare(again, init, target, isRequest))
+    return d.fetch()(again, prepare(again, init, target, request))
   }
 }

@@ -2,14 +2,6 @@
 import { SessionEndedError, TransientRefreshError } from '../core/errors.js'
 import type { RefreshResult } from '../core/types.js'
 
-/** Retry-After in ms (seconds or an HTTP date), or null. */
-function retryAfter(res: Response, now: number): number | null {
-  const value = res.headers.get('Retry-After')
-  if (!value) return null
-  const ms = /^\d+$/.test(value) ? Number(value) * 1000 : Date.parse(value) - now
-  return ms >= 0 ? ms : null
-}
-
 export async function callRefreshEndpoint(fetchImpl: typeof fetch, url: string, now: number): Promise<RefreshResult> {
   let res: Response
   try {
@@ -17,18 +9,16 @@ export async function callRefreshEndpoint(fetchImpl: typeof fetch, url: string, 
   } catch (error) {
     throw new TransientRefreshError(`network: ${(error as Error)?.message ?? error}`)
   }
-  if (res.status === 401 || res.status === 403) {
-    // The mock (and the README's contract) mark refresh-token reuse as { reason: 'revoked' }.
-    const body = await res.json().catch(() => null)
-    throw new SessionEndedError(res.status, body?.reason === 'revoked' ? 'revoked' : 'refreshFailed')
-  }
+  const { status } = res
+  const body = await res.json().catch(() => undefined)
+  // The mock (and the README's contract) mark refresh-token reuse as { reason: 'revoked' }.
+  if (status == 401 || status == 403) throw new SessionEndedError(status, body?.reason == 'revoked' ? 'revoked' : 'refreshFailed')
   if (!res.ok) {
-    res.body?.cancel().catch(() => {})
-    throw new TransientRefreshError(`HTTP ${res.status}`, res.status, retryAfter(res, now))
+    // Retry-After: seconds or an HTTP date.
+    const after = res.headers.get('Retry-After') ?? ''
+    const wait = /^\d+$/.test(after) ? +after * 1000 : Date.parse(after) - now
+    throw new TransientRefreshError(`HTTP ${status}`, status, wait >= 0 ? wait : null)
   }
-  try {
-    return await res.json()
-  } catch {
-    throw new TransientRefreshError('malformed reply: not JSON', res.status)
-  }
+  if (body === undefined) throw new TransientRefreshError('malformed reply: not JSON', status)
+  return body
 }

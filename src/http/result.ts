@@ -1,19 +1,19 @@
+import { isObject } from '../core/validate.js'
 import type { RefreshResult } from '../core/types.js'
 
-const TEN_YEARS_S = 10 * 365 * 24 * 3600
-const seconds = (v: unknown) => typeof v === 'number' && v > 0 && v <= TEN_YEARS_S
+/** (0, 10 years] in seconds: a deadline is only as good as the number it comes from. */
+const seconds = (v: unknown) => typeof v == 'number' && v > 0 && v <= 315_360_000
 
 /**
  * Checks a refresh/sign-in result; returns what is wrong with it (for the error message),
- * or null when it is usable. Absurd values are refused: a deadline is only as good as them.
+ * or null when it is usable.
  */
-export function problemWith(result: unknown, bearer: boolean): string | null {
-  if (typeof result !== 'object' || result === null) return 'the result is not an object'
-  const r = result as Record<string, unknown>
-  if (!seconds(r.expiresIn)) return '`expiresIn` is not a number of seconds in (0, 10 years]'
-  if (r.absoluteExpiresIn !== undefined && !seconds(r.absoluteExpiresIn)) return '`absoluteExpiresIn` is not a number of seconds in (0, 10 years]'
-  if (r.accessToken !== undefined && (typeof r.accessToken !== 'string' || !r.accessToken)) return '`accessToken` is not a non-empty string'
-  if (bearer && r.accessToken === undefined) return '`accessToken` is missing (credentials: bearer)'
+export function problemWith(r: unknown, bearer: boolean): string | null {
+  if (!isObject(r)) return 'the result is not an object'
+  for (const field of ['expiresIn', 'absoluteExpiresIn'])
+    if ((field == 'expiresIn' || r[field] !== undefined) && !seconds(r[field])) return `\`${field}\` is not a number of seconds in (0, 10 years]`
+  const token = r.accessToken
+  if (token === undefined ? bearer : typeof token != 'string' || !token) return `\`accessToken\` is ${token === undefined ? 'missing (credentials: bearer)' : 'not a non-empty string'}`
   return null
 }
 

@@ -10,22 +10,22 @@ export interface ReturnToOptions {
   loginUrl: string
 }
 
-const here = () => (typeof location === 'undefined' ? null : location)
-
-const store = (kind: ReturnToOptions['storage']) => (kind === 'none' ? null : storageOf(kind))
+const here = () => (typeof location == 'undefined' ? null : location)
 
 export function createReturnTo({ param, storage, key, loginUrl }: ReturnToOptions) {
   const safe = (value: unknown) => {
     const loc = here()
-    return loc ? toSafeReturnTo(value, loc.origin) : null
+    return loc && toSafeReturnTo(value, loc.origin)
   }
   const current = () => {
     const loc = here()
-    return loc ? loc.pathname + loc.search + loc.hash : null
+    return loc && loc.pathname + loc.search + loc.hash
   }
-  const read = () => {
+  // Storage may be missing, blocked (Safari private mode) or full: then the login URL's
+  // query parameter alone carries the URL, and nothing throws.
+  const stored = (op: 'getItem' | 'setItem' | 'removeItem', value?: string): string | null => {
     try {
-      return store(storage)?.getItem(key) ?? null
+      return (storage != 'none' && (storageOf(storage) as any)?.[op](key, value)) ?? null
     } catch {
       return null
     }
@@ -34,29 +34,21 @@ export function createReturnTo({ param, storage, key, loginUrl }: ReturnToOption
     /** Saves a safe URL (default: the current one); returns what was saved, or null. */
     save(url?: string): string | null {
       const value = safe(url ?? current())
-      try {
-        if (value) store(storage)?.setItem(key, value)
-      } catch {
-        // Quota or disabled storage: the login URL's query parameter still carries it.
-      }
+      if (value) stored('setItem', value)
       return value
     },
-    peek: (): string | null => safe(read()),
+    peek: (): string | null => safe(stored('getItem')),
     /** The saved or query-supplied URL, once; otherwise the (validated) fallback. */
     consume(fallback = '/'): string {
       const saved = api.peek()
-      try {
-        store(storage)?.removeItem(key)
-      } catch {}
-      const loc = here()
-      const fromQuery = loc ? safe(new URLSearchParams(loc.search).get(param)) : null
-      return saved ?? fromQuery ?? safe(fallback) ?? '/'
+      stored('removeItem')
+      return saved ?? safe(new URLSearchParams(here()?.search).get(param)) ?? safe(fallback) ?? '/'
     },
     loginHref(returnTo?: string): string {
       const value = safe(returnTo ?? api.peek() ?? current())
       if (!value) return loginUrl
-      const [base, hash = ''] = loginUrl.split(/#(.*)/s)
-      return `${base}${base!.includes('?') ? '&' : '?'}${encodeURIComponent(param)}=${encodeURIComponent(value)}${hash ? '#' + hash : ''}`
+      const [base, hash] = loginUrl.split(/(#.*)/s)
+      return `${base}${base!.includes('?') ? '&' : '?'}${encodeURIComponent(param)}=${encodeURIComponent(value)}${hash ?? ''}`
     },
     redirect(returnTo?: string) {
       here()?.assign(api.loginHref(returnTo))

@@ -1,4 +1,4 @@
-import { OptionError } from '../core/errors.js'
+import { bool, check, fail, ms, object, oneOf } from '../core/validate.js'
 
 export const DEFAULT_EVENTS = ['pointerdown', 'pointermove', 'keydown', 'wheel', 'touchstart', 'scroll', 'focus', 'visibilitychange']
 const KNOWN_EVENTS = [...DEFAULT_EVENTS, 'mousedown', 'mousemove', 'touchmove', 'click', 'keyup', 'pointerup']
@@ -12,33 +12,23 @@ export interface NormalizedIdle {
   onIdle: 'signOut' | 'none'
 }
 
-const fail = (option: string, expected: string, value: unknown): never => {
-  throw new OptionError(option, expected, value)
-}
-const positive = (v: unknown) => typeof v === 'number' && v > 0 && v < Infinity
-
 /** Validates the `idle` option; false or undefined turn idle tracking off (null). */
 export function normalizeIdle(value: unknown): NormalizedIdle | null {
   if (value === undefined || value === false) return null
-  if (typeof value !== 'object' || value === null) return fail('idle', 'false or an object { timeout, warnBefore?, ... }', value)
-  const v = value as Record<string, any>
-  if (!positive(v.timeout)) fail('idle.timeout', 'a positive finite number of ms', v.timeout)
+  const v = object('idle', value, 'false or an object { timeout, warnBefore?, ... }')
+  const timeout: number = v.timeout
+  if (!(typeof timeout == 'number' && timeout > 0 && timeout < Infinity)) fail('idle.timeout', 'a positive finite number of ms', timeout)
   // Default warning: a minute, or a quarter of short timeouts.
-  const warnBefore = v.warnBefore ?? Math.min(60_000, v.timeout / 4)
-  if (!(typeof warnBefore === 'number' && warnBefore >= 0 && warnBefore < v.timeout))
-    fail('idle.warnBefore', `a number of ms >= 0 and below idle.timeout (${v.timeout})`, warnBefore)
-  const events = v.events ?? DEFAULT_EVENTS
-  if (!Array.isArray(events) || !events.length) fail('idle.events', 'a non-empty array of event names', events)
-  events.forEach((e: unknown, i: number) => KNOWN_EVENTS.includes(e as string) || fail(`idle.events[${i}]`, `one of ${KNOWN_EVENTS.join(', ')}`, e))
-  if (v.target !== undefined && typeof v.target?.addEventListener !== 'function') fail('idle.target', 'an EventTarget', v.target)
-  if (v.dismissOnActivity !== undefined && typeof v.dismissOnActivity !== 'boolean') fail('idle.dismissOnActivity', 'a boolean', v.dismissOnActivity)
-  if (v.onIdle !== undefined && v.onIdle !== 'signOut' && v.onIdle !== 'none') fail('idle.onIdle', "'signOut' or 'none'", v.onIdle)
+  const warnBefore = ms('idle.warnBefore', v.warnBefore, Math.min(60_000, timeout / 4))
+  if (warnBefore >= timeout) fail('idle.warnBefore', `below idle.timeout (${timeout})`, warnBefore)
+  const events = check<string[]>('idle.events', v.events, (e) => Array.isArray(e) && e.length, 'a non-empty array of event names', DEFAULT_EVENTS)
+  events.forEach((e, i) => check(`idle.events[${i}]`, e, (n) => KNOWN_EVENTS.includes(n), `one of ${KNOWN_EVENTS.join(', ')}`))
   return {
-    timeout: v.timeout,
+    timeout,
     warnBefore,
     events,
-    target: v.target ?? null,
-    dismissOnActivity: v.dismissOnActivity ?? false,
-    onIdle: v.onIdle ?? 'signOut',
+    target: check('idle.target', v.target, (t) => typeof t?.addEventListener == 'function', 'an EventTarget', null),
+    dismissOnActivity: bool('idle.dismissOnActivity', v.dismissOnActivity, false),
+    onIdle: oneOf('idle.onIdle', v.onIdle, ['signOut', 'none']),
   }
 }

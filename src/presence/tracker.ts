@@ -18,12 +18,13 @@ type PresenceEvent = 'warning' | 'active' | 'idle' | 'expiring'
 export interface PresenceCallbacks {
   now: () => number
   timers: Timers
+  /** A new snapshot (the same warning object while the warning is unchanged). */
   onChange: (snapshot: PresenceSnapshot) => void
   onEvent: <E extends PresenceEvent>(event: E, payload: SessionEvents[E]) => void
   /** Local DOM activity (the session throttles and shares it with other tabs). */
   onLocalActivity?: (at: number) => void
-  onIdle?: () => void
-  onExpired?: () => void
+  /** The user went idle (with onIdle 'signOut') or the absolute expiry was reached. */
+  onEnd?: (reason: 'idle' | 'expired') => void
 }
 
 export interface PresenceTracker {
@@ -46,80 +47,52 @@ export function createPresenceTracker(idle: NormalizedIdle | null, absoluteWarnB
   let last = 0
   let presence: Presence = 'active'
   let absoluteAt: number | null = null
-  let expiringFired = false
-  let expiredFired = false
+  /** How far the absolute expiry has been reported: 0 nothing, 1 expiring, 2 expired. */
+  let reported = 0
   let snap = RESTING
   let unlisten = () => {}
   const timer = createDeadline(now, cb.timers, () => evaluate())
-
-  const idleAt = () => (idle ? last + idle.timeout : null)
-  const warnAt = () => (idle ? last + idle.timeout - idle.warnBefore : null)
 
   /** Brings presence up to date with now(), firing what is due, and arms the next instant. */
   function evaluate() {
     if (!running) return
     const t = now()
-    const idleDue = idleAt()
-    const warnDue = warnAt()
-    const next: Presence = idleDue === null ? 'active' : t >= idleDue ? 'idle' : t >= warnDue! ? 'warning' : 'active'
-    if (next !== presence) {
+    const idleAt = idle && last + idle.timeout
+    const warnAt = idle && idleAt! - idle.warnBefore
+    const next: Presence = !idle ? 'active' : t >= idleAt! ? 'idle' : t >= warnAt! ? 'warning' : 'active'
+    if (next != presence) {
       presence = next
-      if (next === 'warning') cb.onEvent('warning', { deadline: idleDue!, reason: 'idle' })
-      else if (next === 'idle') cb.onEvent('idle', { at: idleDue! })
-      else cb.onEvent('active', { at: t })
-      if (next === 'idle') cb.onIdle?.()
+      if (next == 'warning') cb.onEvent('warning', { deadline: idleAt!, reason: 'idle' })
+      else cb.onEvent(next, { at: next == 'idle' ? idleAt! : t })
+      if (next == 'idle' && idle!.onIdle == 'signOut') cb.onEnd?.('idle')
     }
-    let expiring = false
-    if (absoluteAt !== null) {
-      expiring = t >= absoluteAt - absoluteWarnBefore
-      if (expiring && !expiringFired) {
-        expiringFired = true
-        cb.onEvent('expiring', { deadline: absoluteAt })
-      }
-      if (t >= absoluteAt && !expiredFired) {
-        expiredFired = true
-        cb.onExpired?.()
-      }
+    const expiringAt = absoluteAt! - absoluteWarnBefore
+    const reached = absoluteAt === null ? 0 : t >= absoluteAt ? 2 : t >= expiringAt ? 1 : 0
+    if (reached > reported) {
+      if (!reported) cb.onEvent('expiring', { deadline: absoluteAt! })
+      reported = reached
+      if (reached > 1) cb.onEnd?.('expired')
     }
-    publish(
-      presence === 'warning' ? { deadline: idleDue!, reason: 'idle' } : expiring && !expiredFired ? { deadline: absoluteAt!, reason: 'absolute' } : null,
-    )
-    // The nearest future instant among those still ahead; none when nothing is due.
-    const ahead = [presence === 'active' ? warnDue : null, presence !== 'idle' ? idleDue : null]
-    if (absoluteAt !== null) ahead.push(expiringFired ? null : absoluteAt - absoluteWarnBefore, expiredFired ? null : absoluteAt)
-    const due = ahead.filter((x): x is number => x !== null && x > t)
-    timer.set(due.length ? Math.min(...due) : null)
-  }
-
-  function publish(warning: PresenceSnapshot['warning']) {
-    const next = { presence, idleAt: idleAt(), warnAt: warnAt(), warning }
-    if (next.presence !== snap.presence || next.idleAt !== snap.idleAt || next.warnAt !== snap.warnAt || next.warning?.deadline !== snap.warning?.deadline || next.warning?.reason !== snap.warning?.reason) {
-      snap = next
-      cb.onChange(snap)
-    }
+    const warning: PresenceSnapshot['warning'] =
+      presence == 'warning' ? { deadline: idleAt!, reason: 'idle' } : reported == 1 ? { deadline: absoluteAt!, reason: 'absolute' } : null
+    const same = warning?.deadline === snap.warning?.deadline && warning?.reason === snap.warning?.reason
+    if (presence != snap.presence || idleAt !== snap.idleAt || warnAt !== snap.warnAt || !same)
+      cb.onChange((snap = { presence, idleAt, warnAt, warning: same ? snap.warning : warning }))
+    // The nearest instant still ahead (each is ahead exactly while it has not fired); none: no timer.
+    timer.set(Math.min(...[warnAt, idleAt, absoluteAt && expiringAt, absoluteAt].map((x) => (x! > t ? x! : Infinity))))
   }
 
   /** Counts activity at `at`: deadlines already passed are honoured first, never rescued. */
-  function activity(at: number, explicit = false) {
+  function activity(at: number, explicit?: boolean) {
     if (!running || !idle || at <= last) return
     // Hot path: nothing is due before `at`, so moving the timestamp is all there is to do.
     const due = timer.at()
-    if (presence === 'active' && (due === null || at < due)) {
-      last = at
-      return
-    }
+    if (presence == 'active' && (due === null || at < due)) return void (last = at)
     evaluate()
-    if (!running) return
-    if (presence === 'idle' && idle.onIdle === 'signOut') return // signing out; too late
-    if (presence === 'warning' && !explicit && !idle.dismissOnActivity) return // a stray mousemove must not extend
-    last = Math.max(last, at)
+    // Signing out (too late), or a warning that a stray mousemove must not dismiss.
+    if (!running || (presence == 'idle' && idle.onIdle == 'signOut') || (presence == 'warning' && !explicit && !idle.dismissOnActivity)) return
+    last = at
     evaluate()
-  }
-
-  const onDomActivity = () => {
-    const t = now()
-    activity(t)
-    cb.onLocalActivity?.(t)
   }
 
   return {
@@ -128,7 +101,12 @@ export function createPresenceTracker(idle: NormalizedIdle | null, absoluteWarnB
       running = true
       last = now()
       presence = 'active'
-      if (idle) unlisten = listenForActivity(idle.events, idle.target, onDomActivity)
+      if (idle)
+        unlisten = listenForActivity(idle.events, idle.target, () => {
+          const t = now()
+          activity(t)
+          cb.onLocalActivity?.(t)
+        })
       evaluate()
     },
     stop() {
@@ -138,25 +116,19 @@ export function createPresenceTracker(idle: NormalizedIdle | null, absoluteWarnB
       timer.set(null)
       presence = 'active'
       absoluteAt = null
-      expiringFired = expiredFired = false
-      if (snap !== RESTING) cb.onChange((snap = RESTING))
+      reported = 0
+      if (snap != RESTING) cb.onChange((snap = RESTING))
     },
     activity: (at) => activity(at),
-    stayActive(at = now()) {
-      activity(Math.max(at, last + 1), true)
-    },
+    stayActive: (at = now()) => activity(Math.max(at, last + 1), true),
     setAbsoluteExpiry(at) {
       if (at === absoluteAt) return
       absoluteAt = at
-      expiringFired = expiredFired = false
+      reported = 0
       evaluate()
     },
     check: evaluate,
-    remaining() {
-      const t = now()
-      const deadlines = [running ? idleAt() : null, running ? absoluteAt : null].filter((x): x is number => x !== null)
-      return deadlines.length ? Math.max(0, Math.min(...deadlines) - t) : Infinity
-    },
+    remaining: () => (running ? Math.max(0, Math.min(idle ? last + idle.timeout : Infinity, absoluteAt ?? Infinity) - now()) : Infinity),
     snapshot: () => snap,
     lastActivity: () => last,
   }

@@ -2,70 +2,61 @@
 // fallback where it is missing. Everything received is validated before handlers see it.
 import type { TabChannel } from '../core/types.js'
 import { createEmitter } from '../core/emitter.js'
+import { listen } from '../core/listen.js'
 import { storageOf } from '../core/storage.js'
 import { parseMessage } from './protocol.js'
 
 export function createTabChannel(name: string, storage: Storage | null = storageOf('local')): TabChannel | null {
   // The emitter isolates handlers: one that throws is reported and the others still run.
-  const bus = createEmitter<{ message: unknown }>()
+  const bus = createEmitter<{ m: unknown }>()
   const deliver = (data: unknown) => {
     const message = parseMessage(data)
-    if (message) bus.emit('message', message)
+    if (message) bus.emit('m', message)
   }
-  const subscribe = (h: (message: unknown) => void) => bus.on('message', h)
-
-  let bc: BroadcastChannel | null = null
+  let bc: BroadcastChannel | undefined
   try {
-    bc = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel(name)
+    bc = new BroadcastChannel(name)
   } catch {
-    // Opaque origins (sandboxed frames) may refuse a channel: use the fallback below.
+    // Missing, or refused in opaque origins (sandboxed frames): the fallback below.
   }
-  if (bc) {
-    const channel = bc
-    let open = true
-    channel.onmessage = (e) => deliver(e.data)
-    return {
-      // postMessage throws DataCloneError on uncloneable data: nothing to send, nothing to break.
-      post(m) {
-        try {
-          if (open) channel.postMessage(m)
-        } catch {}
-      },
-      subscribe,
-      close() {
-        open = false
-        bus.clear()
-        channel.close()
-      },
-    }
-  }
-
-  if (!storage || typeof window === 'undefined') return null
-  // Fallback: write then remove a key; other tabs get a `storage` event with the value.
-  // Storage is readable by any script of the origin and may persist: nothing secret goes there.
   const key = `${name}:msg`
-  const onStorage = (e: StorageEvent) => {
-    if (e.key !== key || !e.newValue) return
-    try {
-      deliver(JSON.parse(e.newValue).m)
-    } catch {}
-  }
-  window.addEventListener('storage', onStorage)
-  return {
-    post(m: any) {
-      if (m?.credentials) {
+  let stop: () => void
+  let send: (m: any) => void
+  if (bc) {
+    bc.onmessage = (e) => deliver(e.data)
+    send = (m) => bc.postMessage(m)
+    stop = () => bc.close()
+  } else {
+    if (!storage || typeof window == 'undefined') return null
+    // Write then remove a key; other tabs get a `storage` event with the value. Storage is
+    // readable by any script of the origin and may persist: nothing secret goes there.
+    stop = listen(window, 'storage', ((e: StorageEvent) => {
+      try {
+        if (e.key == key && e.newValue) deliver(JSON.parse(e.newValue).m)
+      } catch {}
+    }) as () => void)
+    send = (m) => {
+      if (m.credentials) {
         const { accessToken, user, ...safe } = m.credentials
         m = { ...m, credentials: safe }
       }
+      storage.setItem(key, JSON.stringify({ m, n: Math.random() }))
+      storage.removeItem(key)
+    }
+  }
+  let open = true
+  return {
+    post(m) {
+      // DataCloneError, quota, disabled storage: nothing to send, nothing to break.
       try {
-        storage.setItem(key, JSON.stringify({ m, n: Math.random() }))
-        storage.removeItem(key)
+        if (open) send(m)
       } catch {}
     },
-    subscribe,
+    subscribe: (handler) => bus.on('m', handler),
     close() {
+      open = false
       bus.clear()
-      window.removeEventListener('storage', onStorage)
+      stop()
     },
   }
 }

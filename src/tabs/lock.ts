@@ -6,13 +6,12 @@ import { storageOf } from '../core/storage.js'
 import type { TabLock } from '../core/types.js'
 
 const LEASE_MS = 5_000
-const POLL_MS = 50
 
 export function createTabLock(
-  locks: LockManager | null = typeof navigator !== 'undefined' ? ((navigator as any).locks ?? null) : null,
+  locks: LockManager | null = typeof navigator != 'undefined' ? ((navigator as any).locks ?? null) : null,
   storage: Storage | null = storageOf('local'),
 ): TabLock {
-  if (locks) {
+  if (locks)
     return {
       run(name, fn, timeoutMs) {
         const controller = new AbortController()
@@ -20,49 +19,55 @@ export function createTabLock(
         return locks.request(name, { signal: controller.signal }, () => (clearTimeout(timer), fn())).catch((error) => {
           clearTimeout(timer)
           // An aborted *request* never ran fn; an error from fn itself passes through.
-          throw controller.signal.aborted && error?.name === 'AbortError' ? new LockTimeoutError(name, timeoutMs) : error
-        }) as Promise<any>
+          throw controller.signal.aborted && error?.name == 'AbortError' ? new LockTimeoutError(name, timeoutMs) : error
+        })
       },
-      hold: (name) =>
-        new Promise((granted, refused) => {
-          locks.request(name, () => new Promise<void>((release) => granted(release))).catch(refused)
-        }),
-      held: () => locks.query().then((s) => (s.held ?? []).map((l) => l.name!).filter(Boolean), () => null),
+      hold: (name) => new Promise((granted, refused) => void locks.request(name, () => new Promise<void>((release) => granted(release))).catch(refused)),
+      held: () => locks.query().then((s) => s.held!.map((l) => l.name!), () => null),
     }
-  }
+
   const queue = new Map<string, Promise<unknown>>()
   const me = Math.random().toString(36).slice(2)
+  const lease = (name: string) => JSON.parse(storage!.getItem(name) ?? 'null')
+  const write = (name: string) => storage!.setItem(name, JSON.stringify({ owner: me, until: Date.now() + LEASE_MS }))
   const take = (name: string, timeoutMs: number) =>
     new Promise<() => void>((resolve, reject) => {
       const start = Date.now()
-      let renew: ReturnType<typeof setInterval>
-      const attempt = () => {
+      let written = false
+      const attempt = (): unknown => {
         try {
-          const lease = JSON.parse(storage!.getItem(name) ?? 'null')
-          if (!lease || lease.until < Date.now() || lease.owner === me) {
-            storage!.setItem(name, JSON.stringify({ owner: me, until: Date.now() + LEASE_MS }))
-            // Read back after a beat: of two tabs writing at once, the last write wins.
-            return setTimeout(() => {
-              if (JSON.parse(storage!.getItem(name) ?? 'null')?.owner !== me) return retry()
-              renew = setInterval(() => storage!.setItem(name, JSON.stringify({ owner: me, until: Date.now() + LEASE_MS })), LEASE_MS / 2)
-              resolve(() => {
-                clearInterval(renew)
-                if (JSON.parse(storage!.getItem(name) ?? 'null')?.owner === me) storage!.removeItem(name)
-              })
-            }, 10 + Math.random() * 20)
+          const current = lease(name)
+          if (written && current?.owner == me) {
+            // Still ours after a beat: of two tabs writing at once, the last write won.
+            const renew = setInterval(() => {
+              try {
+                write(name)
+              } catch {}
+            }, LEASE_MS / 2)
+            return resolve(() => {
+              clearInterval(renew)
+              try {
+                if (lease(name)?.owner == me) storage!.removeItem(name)
+              } catch {}
+            })
           }
+          if (!current || current.until < Date.now() || current.owner == me) {
+            write(name)
+            written = true
+            return setTimeout(attempt, 10 + Math.random() * 20)
+          }
+          written = false
         } catch {
           return resolve(() => {}) // storage unusable: the in-tab queue is all there is
         }
-        retry()
+        if (Date.now() - start >= timeoutMs) reject(new LockTimeoutError(name, timeoutMs))
+        else setTimeout(attempt, 50)
       }
-      const retry = () => (Date.now() - start >= timeoutMs ? reject(new LockTimeoutError(name, timeoutMs)) : setTimeout(attempt, POLL_MS))
       attempt()
     })
   return {
     run(name, fn, timeoutMs) {
-      const previous = queue.get(name) ?? Promise.resolve()
-      const run = previous.then(async () => {
+      const run = (queue.get(name) ?? Promise.resolve()).then(async () => {
         const release = storage ? await take(name, timeoutMs) : () => {}
         try {
           return await fn()

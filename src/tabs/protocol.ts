@@ -1,4 +1,4 @@
-// Cross-tab message types. The validator (parseMessage) is implemented below the types.
+// Cross-tab message types, and the validator every received message goes through.
 import type { SignOutReason } from '../core/types.js'
 
 export const PROTOCOL_VERSION = 1
@@ -19,26 +19,51 @@ export interface Credentials {
 }
 export type TabMessage =
   | (Base & { type: 'hello' })
-  | (Base & { type: 'state'; to: string; status: 'authenticated' | 'signedOut'; lastActivity: number; credentials: Credentials | null; version: number })
-  | (Base & { type: 'refreshed'; credentials: Credentials })
-  | (Base & { type: 'signedIn'; credentials: Credentials })
+  | (Base & { type: 'refreshed' | 'signedIn'; credentials: Credentials })
   | (Base & { type: 'signedOut'; reason: SignOutReason; version: number })
   | (Base & { type: 'activity'; at: number })
   | (Base & { type: 'stayActive'; at: number })
   | (Base & { type: 'refreshing'; active: boolean })
 
-const REASONS = ['logout', 'idle', 'expired', 'refreshFailed', 'otherTab', 'revoked']
-const isTime = (v: unknown): v is number => typeof v === 'number' && v >= 0 && v < 1e15
-const isId = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 64
+/**
+ * Field kinds: t a time (finite, >= 0, < 1e15), n a time or null, i a tab id, b a boolean,
+ * r a sign-out reason, s a token (string up to 8 KiB), j the server's JSON (`user`),
+ * c credentials. A trailing `?` makes the field optional.
+ */
+const CHECKS: Record<string, (v: any) => unknown> = {
+  t: (v) => typeof v == 'number' && v >= 0 && v < 1e15,
+  n: (v) => v === null || CHECKS.t!(v),
+  i: (v) => typeof v == 'string' && v && v.length <= 64,
+  b: (v) => typeof v == 'boolean',
+  r: (v) => ['logout', 'idle', 'expired', 'refreshFailed', 'otherTab', 'revoked'].includes(v),
+  s: (v) => typeof v == 'string' && v.length <= 8192,
+  j: () => 1,
+  c: (v) => typeof v == 'object' && v,
+}
+const CREDENTIALS = 'version:t expiresAt:t absoluteExpiresAt:n accessToken:s? user:j?'
+const SHAPES: Record<string, string> = {
+  hello: '',
+  refreshed: 'credentials:c',
+  signedIn: 'credentials:c',
+  signedOut: 'reason:r version:t',
+  activity: 'at:t',
+  stayActive: 'at:t',
+  refreshing: 'active:b',
+}
 
-function credentials(c: any): Credentials | null {
-  if (typeof c !== 'object' || c === null || !isTime(c.version) || !isTime(c.expiresAt)) return null
-  if (c.absoluteExpiresAt !== null && !isTime(c.absoluteExpiresAt)) return null
-  if (c.accessToken !== undefined && !(typeof c.accessToken === 'string' && c.accessToken.length <= 8192)) return null
-  const out: Credentials = { version: c.version, expiresAt: c.expiresAt, absoluteExpiresAt: c.absoluteExpiresAt }
-  if (c.accessToken !== undefined) out.accessToken = c.accessToken
-  // `user` is the server's JSON; a structured-clone round trip keeps it free of prototypes.
-  if (c.user !== undefined) out.user = JSON.parse(JSON.stringify(c.user) ?? 'null')
+/** Copies the fields of `shape` from `m` into a fresh object, or null if one is wrong. */
+function pick(shape: string, m: any, out: any = {}): any {
+  for (const field of shape.split(' ')) {
+    if (!field) continue
+    const [key, kind] = field.split(':') as [string, string]
+    let value = m[key]
+    if (value === undefined && kind[1]) continue
+    if (!CHECKS[kind[0]!]!(value)) return null
+    // `user` is the server's JSON: a JSON round trip keeps it free of prototypes and functions.
+    if (kind == 'j?') value = JSON.parse(JSON.stringify(value) ?? 'null')
+    if (kind == 'c' && !(value = pick(CREDENTIALS, value))) return null
+    out[key] = value
+  }
   return out
 }
 
@@ -49,31 +74,8 @@ function credentials(c: any): Credentials | null {
 export function parseMessage(raw: unknown, maxBytes = 16_384): TabMessage | null {
   try {
     const m = raw as any
-    if (typeof m !== 'object' || m === null || m.v !== PROTOCOL_VERSION || !isId(m.from)) return null
-    if (JSON.stringify(m).length > maxBytes) return null
-    const base = { v: 1 as const, from: m.from as string }
-    switch (m.type) {
-      case 'hello':
-        return { ...base, type: 'hello' }
-      case 'state': {
-        const c = m.credentials === null ? null : credentials(m.credentials)
-        if (!isId(m.to) || (m.status !== 'authenticated' && m.status !== 'signedOut') || !isTime(m.lastActivity) || !isTime(m.version)) return null
-        if (c === null && m.credentials !== null) return null
-        return { ...base, type: 'state', to: m.to, status: m.status, lastActivity: m.lastActivity, credentials: c, version: m.version }
-      }
-      case 'refreshed':
-      case 'signedIn': {
-        const c = credentials(m.credentials)
-        return c && { ...base, type: m.type, credentials: c }
-      }
-      case 'signedOut':
-        return REASONS.includes(m.reason) && isTime(m.version) ? { ...base, type: 'signedOut', reason: m.reason, version: m.version } : null
-      case 'activity':
-      case 'stayActive':
-        return isTime(m.at) ? { ...base, type: m.type, at: m.at } : null
-      case 'refreshing':
-        return typeof m.active === 'boolean' ? { ...base, type: 'refreshing', active: m.active } : null
-    }
+    if (m.v === PROTOCOL_VERSION && CHECKS.i!(m.from) && Object.hasOwn(SHAPES, m.type) && JSON.stringify(m).length <= maxBytes)
+      return pick(SHAPES[m.type]!, m, { v: 1, from: m.from, type: m.type })
   } catch {}
   return null
 }

@@ -29,7 +29,7 @@ export interface Tabs {
   close(): void
 }
 
-const num = (s: string | undefined) => (s ? Number(s) : null)
+const num = (s: string | undefined) => (s ? +s : null)
 
 export function connectTabs(
   name: string,
@@ -42,43 +42,42 @@ export function connectTabs(
   const id = Math.random().toString(36).slice(2, 12)
   const markerPrefix = `${name}:m:`
   const tabPrefix = `${name}:tab:`
-  const unsubscribe = channel.subscribe((m) => (m as TabMessage).from !== id && onMessage(m as TabMessage))
-  let releaseMarker: (() => void) | null = null
-  let releaseTab: (() => void) | null = null
+  const unsubscribe = channel.subscribe((m) => (m as TabMessage).from != id && onMessage(m as TabMessage))
   let closed = false
+  let releaseMarker: (() => void) | undefined
+  let releaseTab: (() => void) | undefined
+  /** Holds `lockName` (where the lock can hold); released at once if closed meanwhile. */
+  const hold = async (lockName: string) => {
+    const release = await lock.hold?.(lockName).catch(() => undefined)
+    if (closed) release?.()
+    return release
+  }
+  const names = async () => (await lock.held?.().catch(() => null)) ?? null
   // Each live tab holds a lock named after itself, so a new tab can see (via query) whether
   // anyone is there to answer its hello, instead of always waiting for a timeout.
-  lock.hold?.(tabPrefix + id).then((release) => (closed ? release() : (releaseTab = release)), () => {})
-
-  const names = async () => (lock.held ? await lock.held().catch(() => null) : null)
+  void hold(tabPrefix + id).then((release) => (releaseTab = release))
 
   return {
     id,
     lock,
-    post: (message) => !closed && channel.post({ ...message, v: 1, from: id }),
+    post: (message) => closed || channel.post({ ...message, v: 1, from: id }),
     async mark(kind, c) {
-      if (!lock.hold || closed) return
-      const release = await lock
-        .hold(`${markerPrefix}${c.version}:${kind}:${c.expiresAt ?? ''}:${c.absoluteExpiresAt ?? ''}`)
-        .catch(() => null)
+      const release = await hold(`${markerPrefix}${c.version}:${kind}:${c.expiresAt ?? ''}:${c.absoluteExpiresAt ?? ''}`)
       releaseMarker?.()
       releaseMarker = release
-      if (closed) release?.()
     },
     async latest() {
       let best: Marker | null = null
       for (const n of (await names()) ?? []) {
-        if (!n.startsWith(markerPrefix)) continue
         const [version, kind, expiresAt, absoluteExpiresAt] = n.slice(markerPrefix.length).split(':')
-        const v = Number(version)
-        if (v > (best?.version ?? -1) && (kind === 'r' || kind === 'o'))
-          best = { version: v, kind, expiresAt: num(expiresAt), absoluteExpiresAt: num(absoluteExpiresAt) }
+        if (n.startsWith(markerPrefix) && +version! > (best?.version ?? -1) && (kind == 'r' || kind == 'o'))
+          best = { version: +version!, kind, expiresAt: num(expiresAt), absoluteExpiresAt: num(absoluteExpiresAt) }
       }
       return best
     },
     async othersAlive() {
       const held = await names()
-      return held && held.some((n) => n.startsWith(tabPrefix) && n !== tabPrefix + id)
+      return held && held.some((n) => n.startsWith(tabPrefix) && n != tabPrefix + id)
     },
     close() {
       closed = true

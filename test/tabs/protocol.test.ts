@@ -5,8 +5,6 @@ import { parseMessage } from '../../src/tabs/protocol.js'
 const credentials = { version: 10, expiresAt: 20, absoluteExpiresAt: null, accessToken: 'tok', user: { id: 1 } }
 const valid = [
   { v: 1, from: 'a', type: 'hello' },
-  { v: 1, from: 'a', type: 'state', to: 'b', status: 'authenticated', lastActivity: 5, credentials, version: 10 },
-  { v: 1, from: 'a', type: 'state', to: 'b', status: 'signedOut', lastActivity: 5, credentials: null, version: 3 },
   { v: 1, from: 'a', type: 'refreshed', credentials },
   { v: 1, from: 'a', type: 'signedIn', credentials: { version: 1, expiresAt: 2, absoluteExpiresAt: 9 } },
   { v: 1, from: 'a', type: 'signedOut', reason: 'idle', version: 4 },
@@ -49,9 +47,10 @@ const malformed: unknown[] = [
   { ...base, type: 'refreshed', credentials: { version: 1, expiresAt: 1, absoluteExpiresAt: 'never' } },
   { ...base, type: 'refreshed', credentials: { version: 1, expiresAt: 1, absoluteExpiresAt: null, accessToken: 5 } },
   { ...base, type: 'refreshed', credentials: { version: 1, expiresAt: 1, absoluteExpiresAt: null, accessToken: 'x'.repeat(9000) } },
-  { ...base, type: 'state', to: 'b', status: 'weird', lastActivity: 1, credentials: null, version: 1 },
-  { ...base, type: 'state', to: 'b', status: 'authenticated', lastActivity: 1, credentials: { version: 1 }, version: 1 },
-  { ...base, type: 'state', status: 'authenticated', lastActivity: 1, credentials: null, version: 1 },
+  { ...base, type: 'state', to: 'b', lastActivity: 1, credentials }, // no such type (a hello is answered with `refreshed`)
+  { ...base, type: 'signedIn', credentials: { version: 1 } },
+  { ...base, type: 'signedIn', credentials: { ...credentials, expiresAt: -1 } },
+  { ...base, type: 'signedIn', credentials: 'version=1' },
   { ...base, type: 'signedIn', credentials: { ...credentials, user: 'y'.repeat(20_000) } },
   (() => {
     const cyclic: any = { ...base, type: 'hello' }
