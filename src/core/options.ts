@@ -1,6 +1,6 @@
 // Validates createSession's options once, up front, with errors that name the option.
 import { systemTimers } from './clock.js'
-import { check, fail, func, isObject, ms, object, oneOf } from './validate.js'
+import { check, fail, isObject, ms, object, read } from './validate.js'
 import { normalizeIdle, type NormalizedIdle } from '../presence/options.js'
 import type { RefreshResult, SessionOptions, TabChannel, TabLock, Timers } from './types.js'
 
@@ -8,38 +8,36 @@ export interface Options {
   refreshUrl: string
   logoutUrl: string
   loginUrl: string
-  refresh?: (context: { signal: AbortSignal }) => Promise<RefreshResult>
-  credentials: 'cookie' | 'bearer'
-  tokenOrigins: string[]
-  refreshBefore: number
   name: string
+  refresh?: (context: { signal: AbortSignal }) => Promise<RefreshResult>
   /** Resolved per call: msw and test doubles patch globalThis.fetch after import. */
   fetch: () => typeof fetch
   now: () => number
-  timers: Timers
-  idle: NormalizedIdle | null
+  beforeSignOut?: SessionOptions['beforeSignOut']
+  credentials: 'cookie' | 'bearer'
+  refreshBefore: number
   absoluteWarnBefore: number
-  crossTab: { channel?: TabChannel | null; lock?: TabLock | null } | null
-  returnParam: string
-  returnStorage: 'session' | 'local' | 'none'
-  beforeSignOut: SessionOptions['beforeSignOut']
   beforeSignOutTimeout: number
   refreshTimeout: number
   lockTimeout: number
-  retryBase: number
-  retryMax: number
+  tokenOrigins: string[]
+  timers: Timers
+  idle: NormalizedIdle | null
+  crossTab: { channel?: TabChannel | null; lock?: TabLock | null } | null
+  returnTo: { param: string; storage: 'session' | 'local' | 'none' }
+  retry: { base: number; max: number }
 }
 
-const KNOWN = 'refreshUrl logoutUrl loginUrl refresh credentials tokenOrigins refreshBefore name fetch now timers idle absoluteWarnBefore crossTab returnTo beforeSignOut beforeSignOutTimeout refreshTimeout lockTimeout retry'.split(' ')
-
-const text = (option: string, value: unknown, fallback: string): string =>
-  check(option, value, (s) => typeof s == 'string' && s.trim(), 'a non-empty string', fallback)
+// The plain options (see read() for the notation); the others are checked below.
+const SPEC =
+  'refreshUrl:s:/auth/refresh logoutUrl:s:/auth/logout loginUrl:s:/login name:s:session-continuity refresh:f fetch:f now:f beforeSignOut:f credentials:e:cookie|bearer refreshBefore:m:60000 absoluteWarnBefore:m:60000 beforeSignOutTimeout:m:3000 refreshTimeout:M:10000 lockTimeout:M:20000'
+const KNOWN = (SPEC + ' tokenOrigins:a timers:a idle:a crossTab:a returnTo:a retry:a').split(' ').map((entry) => entry.split(':')[0])
 
 /** An absolute http(s) origin such as https://api.example.com (a trailing slash is tolerated). */
 function origin(option: string, value: any): string {
   try {
     const url = new URL(value)
-    if (/^https?:$/.test(url.protocol) && value.replace(/\/$/, '') === url.origin) return url.origin
+    if (/^https?:$/.test(url.protocol) && value.replace(/\/$/, '') == url.origin) return url.origin
   } catch {}
   return fail(option, 'an absolute http(s) origin such as "https://api.example.com"', value)
 }
@@ -47,36 +45,19 @@ function origin(option: string, value: any): string {
 export function normalizeOptions(input: SessionOptions | undefined): Options {
   const o = object('options', input)
   for (const key of Object.keys(o)) if (!KNOWN.includes(key)) fail(key, `one of the known options (${KNOWN.join(', ')})`, 'an unknown option')
-
-  const timers = check<Timers>('timers', o.timers, (t) => isObject(t) && typeof t.setTimeout == 'function' && typeof t.clearTimeout == 'function', 'an object with setTimeout and clearTimeout functions', systemTimers)
+  const plain = read(SPEC, o)
+  const retry = read('base:M:1000', object('retry', o.retry), 'retry.')
   const crossTab = check<boolean | object>('crossTab', o.crossTab, (c) => typeof c == 'boolean' || isObject(c), 'a boolean or { channel, lock }', true)
-  const returnTo = object('returnTo', o.returnTo)
-  const retry = object('retry', o.retry)
-  const userFetch = func('fetch', o.fetch)
-  const retryBase = ms('retry.base', retry.base, 1_000, 1)
   return {
-    refreshUrl: text('refreshUrl', o.refreshUrl, '/auth/refresh'),
-    logoutUrl: text('logoutUrl', o.logoutUrl, '/auth/logout'),
-    loginUrl: text('loginUrl', o.loginUrl, '/login'),
-    refresh: func('refresh', o.refresh),
-    credentials: oneOf('credentials', o.credentials, ['cookie', 'bearer']),
-    tokenOrigins: check<unknown[]>('tokenOrigins', o.tokenOrigins, Array.isArray, 'an array of origins', []).map((v, i) => origin(`tokenOrigins[${i}]`, v)),
-    refreshBefore: ms('refreshBefore', o.refreshBefore, 60_000),
-    name: text('name', o.name, 'session-continuity'),
-    fetch: () => userFetch ?? globalThis.fetch,
+    ...(plain as Options),
+    fetch: () => plain.fetch ?? globalThis.fetch,
     // Looked up per call, so fake clocks installed after createSession (Playwright, sinon) apply.
-    now: func('now', o.now) ?? (() => Date.now()),
-    timers,
+    now: plain.now ?? (() => Date.now()),
+    tokenOrigins: check<unknown[]>('tokenOrigins', o.tokenOrigins, Array.isArray, 'an array of origins', []).map((v, i) => origin(`tokenOrigins[${i}]`, v)),
+    timers: check('timers', o.timers, (t) => isObject(t) && typeof t.setTimeout == 'function' && typeof t.clearTimeout == 'function', 'an object with setTimeout and clearTimeout functions', systemTimers),
     idle: normalizeIdle(o.idle),
-    absoluteWarnBefore: ms('absoluteWarnBefore', o.absoluteWarnBefore, 60_000),
     crossTab: crossTab === false ? null : crossTab === true ? {} : crossTab,
-    returnParam: text('returnTo.param', returnTo.param, 'returnTo'),
-    returnStorage: oneOf('returnTo.storage', returnTo.storage, ['session', 'local', 'none']),
-    beforeSignOut: func('beforeSignOut', o.beforeSignOut),
-    beforeSignOutTimeout: ms('beforeSignOutTimeout', o.beforeSignOutTimeout, 3_000),
-    refreshTimeout: ms('refreshTimeout', o.refreshTimeout, 10_000, 1),
-    lockTimeout: ms('lockTimeout', o.lockTimeout, 20_000, 1),
-    retryBase,
-    retryMax: ms('retry.max', retry.max, 60_000, retryBase),
+    returnTo: read('param:s:returnTo storage:e:session|local|none', object('returnTo', o.returnTo), 'returnTo.') as Options['returnTo'],
+    retry: { base: retry.base, max: ms('retry.max', o.retry?.max, 60_000, retry.base) },
   }
 }

@@ -34,7 +34,7 @@ export function createSession(options?: SessionOptions): Session {
   const emitter = createEmitter<Events>()
   const emit = emitter.emit
   const target = createOriginCheck(o.tokenOrigins)
-  const returnTo = createReturnTo({ param: o.returnParam, storage: o.returnStorage, key: `${name}:returnTo`, loginUrl: o.loginUrl })
+  const returnTo = createReturnTo({ ...o.returnTo, key: `${name}:returnTo`, loginUrl: o.loginUrl })
 
   let state = initialState
   let token: string | null = null // bearer mode only; memory only, never stored
@@ -218,8 +218,8 @@ export function createSession(options?: SessionOptions): Session {
     }
     const transient = error instanceof TransientRefreshError ? error : new TransientRefreshError(String((error as Error)?.message ?? error))
     // Exponential backoff with jitter, capped; the server's Retry-After wins when given.
-    const backoff = Math.min(o.retryMax, o.retryBase * 2 ** failures++) * (0.5 + Math.random() / 2)
-    retryAt = now() + Math.min(o.retryMax, transient.retryAfter ?? backoff)
+    const backoff = Math.min(o.retry.max, o.retry.base * 2 ** failures++) * (0.5 + Math.random() / 2)
+    retryAt = now() + Math.min(o.retry.max, transient.retryAfter ?? backoff)
     report(transient, 'refresh')
     emit('refreshFailed', { error: transient, transient: true, retryAt })
     scheduleRefresh()

@@ -14,10 +14,18 @@ export const initialState: SessionState = Object.freeze({
   warning: null,
 })
 
-/** The next snapshot, or the same object when nothing changed (so listeners aren't woken). */
+/** Objects (user, warning) are equal when their JSON is: a refresh returning the same user keeps its identity. */
+const same = (a: unknown, b: unknown) => a === b || (!!a && !!b && typeof a == 'object' && JSON.stringify(a) === JSON.stringify(b))
+
+/**
+ * The next snapshot, or the same object when nothing changed (so listeners aren't woken).
+ * Unchanged fields keep their previous values, so selectors that return them stay stable.
+ */
 export function nextState(state: SessionState, patch: Partial<SessionState>): SessionState {
+  let next: Record<string, unknown> | undefined
   for (const key in patch) {
-    if (!Object.is((patch as any)[key], (state as any)[key])) return Object.freeze({ ...state, ...patch })
+    const value = (patch as any)[key]
+    if (!same(value, (state as any)[key])) (next ??= { ...state })[key] = value
   }
-  return state
+  return next ? Object.freeze(next as unknown as SessionState) : state
 }

@@ -16,12 +16,31 @@ export const check = <T>(option: string, value: unknown, ok: (v: any) => unknown
 export const ms = (option: string, value: unknown, fallback: number, min = 0): number =>
   check(option, value, (n) => typeof n == 'number' && n >= min && n < Infinity, `a finite number of ms >= ${min}`, fallback)
 
-export const oneOf = <T extends string>(option: string, value: unknown, allowed: readonly T[]): T =>
-  check(option, value, (v) => allowed.includes(v), allowed.map((a) => `'${a}'`).join(' or '), allowed[0])
-
-export const func = <T>(option: string, value: T): T => check(option, value, (f) => typeof f == 'function', 'a function')
-
-export const bool = (option: string, value: unknown, fallback: boolean): boolean => check(option, value, (b) => typeof b == 'boolean', 'a boolean', fallback)
-
 /** A plain object (not null, not an array); `{}` when undefined. */
 export const object = (option: string, value: unknown, expected = 'an object'): Record<string, any> => check(option, value, isObject, expected, {})
+
+/**
+ * Reads the options a spec names from `from`: `name:kind[:default]`, space-separated. Kinds:
+ * s a non-empty string, f a function, b a boolean, m / M ms >= 0 / >= 1, e one of the
+ * `|`-separated values (the first is the default).
+ */
+export function read(spec: string, from: Record<string, any>, prefix = ''): Record<string, any> {
+  const out: Record<string, any> = {}
+  for (const entry of spec.split(' ')) {
+    const [key, kind, fallback = ''] = entry.split(':') as [string, string, string?]
+    const option = prefix + key
+    const value = from[key]
+    const allowed = fallback.split('|')
+    out[key] =
+      kind < 'a'
+        ? ms(option, value, +fallback, 1) // 'M'
+        : kind == 'm'
+          ? ms(option, value, +fallback)
+          : kind == 'e'
+            ? check(option, value, (v) => allowed.includes(v), allowed.map((a) => `'${a}'`).join(' or '), allowed[0])
+            : kind == 's'
+              ? check(option, value, (v) => typeof v == 'string' && v.trim(), 'a non-empty string', fallback)
+              : check(option, value, (v) => typeof v == (kind == 'b' ? 'boolean' : 'function'), kind == 'b' ? 'a boolean' : 'a function', kind == 'b' ? false : undefined)
+  }
+  return out
+}

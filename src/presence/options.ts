@@ -1,4 +1,4 @@
-import { bool, check, fail, ms, object, oneOf } from '../core/validate.js'
+import { check, fail, ms, object, read } from '../core/validate.js'
 
 export const DEFAULT_EVENTS = ['pointerdown', 'pointermove', 'keydown', 'wheel', 'touchstart', 'scroll', 'focus', 'visibilitychange']
 const KNOWN_EVENTS = [...DEFAULT_EVENTS, 'mousedown', 'mousemove', 'touchmove', 'click', 'keyup', 'pointerup']
@@ -24,11 +24,10 @@ export function normalizeIdle(value: unknown): NormalizedIdle | null {
   const events = check<string[]>('idle.events', v.events, (e) => Array.isArray(e) && e.length, 'a non-empty array of event names', DEFAULT_EVENTS)
   events.forEach((e, i) => check(`idle.events[${i}]`, e, (n) => KNOWN_EVENTS.includes(n), `one of ${KNOWN_EVENTS.join(', ')}`))
   return {
+    ...(read('dismissOnActivity:b onIdle:e:signOut|none', v, 'idle.') as Pick<NormalizedIdle, 'dismissOnActivity' | 'onIdle'>),
     timeout,
     warnBefore,
     events,
     target: check('idle.target', v.target, (t) => typeof t?.addEventListener == 'function', 'an EventTarget', null),
-    dismissOnActivity: bool('idle.dismissOnActivity', v.dismissOnActivity, false),
-    onIdle: oneOf('idle.onIdle', v.onIdle, ['signOut', 'none']),
   }
 }

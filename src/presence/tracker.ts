@@ -18,7 +18,7 @@ type PresenceEvent = 'warning' | 'active' | 'idle' | 'expiring'
 export interface PresenceCallbacks {
   now: () => number
   timers: Timers
-  /** A new snapshot (the same warning object while the warning is unchanged). */
+  /** The snapshot after every evaluation (the receiver drops what did not change). */
   onChange: (snapshot: PresenceSnapshot) => void
   onEvent: <E extends PresenceEvent>(event: E, payload: SessionEvents[E]) => void
   /** Local DOM activity (the session throttles and shares it with other tabs). */
@@ -73,11 +73,15 @@ export function createPresenceTracker(idle: NormalizedIdle | null, absoluteWarnB
       reported = reached
       if (reached > 1) cb.onEnd?.('expired')
     }
-    const warning: PresenceSnapshot['warning'] =
-      presence == 'warning' ? { deadline: idleAt!, reason: 'idle' } : reported == 1 ? { deadline: absoluteAt!, reason: 'absolute' } : null
-    const same = warning?.deadline === snap.warning?.deadline && warning?.reason === snap.warning?.reason
-    if (presence != snap.presence || idleAt !== snap.idleAt || warnAt !== snap.warnAt || !same)
-      cb.onChange((snap = { presence, idleAt, warnAt, warning: same ? snap.warning : warning }))
+    // The session keeps its state when nothing in the snapshot changed (compared by value).
+    cb.onChange(
+      (snap = {
+        presence,
+        idleAt,
+        warnAt,
+        warning: presence == 'warning' ? { deadline: idleAt!, reason: 'idle' } : reported == 1 ? { deadline: absoluteAt!, reason: 'absolute' } : null,
+      }),
+    )
     // The nearest instant still ahead (each is ahead exactly while it has not fired); none: no timer.
     timer.set(Math.min(...[warnAt, idleAt, absoluteAt && expiringAt, absoluteAt].map((x) => (x! > t ? x! : Infinity))))
   }
@@ -117,7 +121,7 @@ export function createPresenceTracker(idle: NormalizedIdle | null, absoluteWarnB
       presence = 'active'
       absoluteAt = null
       reported = 0
-      if (snap != RESTING) cb.onChange((snap = RESTING))
+      cb.onChange((snap = RESTING))
     },
     activity: (at) => activity(at),
     stayActive: (at = now()) => activity(Math.max(at, last + 1), true),

@@ -74,7 +74,7 @@ function pick(shape: string, m: any, out: any = {}): any {
 export function parseMessage(raw: unknown, maxBytes = 16_384): TabMessage | null {
   try {
     const m = raw as any
-    if (m.v === PROTOCOL_VERSION && CHECKS.i!(m.from) && Object.hasOwn(SHAPES, m.type) && JSON.stringify(m).length <= maxBytes)
+    if (m.v === PROTOCOL_VERSION && CHECKS.i!(m.from) && SHAPES.hasOwnProperty(m.type) && JSON.stringify(m).length <= maxBytes)
       return pick(SHAPES[m.type]!, m, { v: 1, from: m.from, type: m.type })
   } catch {}
   return null
