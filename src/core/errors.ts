@@ -1,53 +1,48 @@
 // Errors are classes so apps can `instanceof` them; messages never include tokens.
-// Names are literal: minifiers rename classes, and apps compare `error.name`.
-// (Fields are `declare`d and assigned once: no duplicate field initialisers in the bundle.)
+// Names are literal (minifiers rename classes, and apps compare `error.name`), and fields
+// are assigned in the base constructor: no class-field helpers in the ES2020 bundle.
 
 export class SessionError extends Error {
-  override name = 'SessionError'
+  constructor(message?: string, fields?: object, name = 'SessionError') {
+    super(message && `session-continuity: ${message}`)
+    Object.assign(this, fields, { name })
+  }
 }
 
 /** An option passed to createSession (or a mock/adapter factory) is wrong. */
 export class OptionError extends SessionError {
-  override name = 'OptionError'
   declare readonly option: string
   declare readonly received: unknown
   constructor(option: string, expected: string, received: unknown) {
-    super(`session-continuity: option \`${option}\` must be ${expected}; received ${describe(received)}`)
-    Object.assign(this, { option, received })
+    super(`option \`${option}\` must be ${expected}; received ${describe(received)}`, { option, received }, 'OptionError')
   }
 }
 
 /** The server said the session is gone (401/403 on refresh, or reuse detected → 'revoked'). */
 export class SessionEndedError extends SessionError {
-  override name = 'SessionEndedError'
   declare readonly status: number
   declare readonly reason: 'refreshFailed' | 'revoked'
   constructor(status: number, reason: 'refreshFailed' | 'revoked' = 'refreshFailed') {
-    super(`session-continuity: the session has ended (refresh answered ${status})`)
-    Object.assign(this, { status, reason })
+    super(`the session has ended (refresh answered ${status})`, { status, reason }, 'SessionEndedError')
   }
 }
 
 /** A refresh failed for a reason that may pass (network, 5xx, timeout, malformed reply). */
 export class TransientRefreshError extends SessionError {
-  override name = 'TransientRefreshError'
   declare readonly status: number | null
   /** Server's Retry-After, in ms, when it sent one. */
   declare readonly retryAfter: number | null
   constructor(message: string, status: number | null = null, retryAfter: number | null = null) {
-    super(`session-continuity: refresh failed (${message})`)
-    Object.assign(this, { status, retryAfter })
+    super(`refresh failed (${message})`, { status, retryAfter }, 'TransientRefreshError')
   }
 }
 
 /** A cross-tab lock was not granted in time. */
 export class LockTimeoutError extends SessionError {
-  override name = 'LockTimeoutError'
   declare readonly lock: string
   declare readonly waitedMs: number
   constructor(lock: string, waitedMs: number) {
-    super(`session-continuity: lock "${lock}" not granted within ${waitedMs} ms`)
-    Object.assign(this, { lock, waitedMs })
+    super(`lock "${lock}" not granted within ${waitedMs} ms`, { lock, waitedMs }, 'LockTimeoutError')
   }
 }
 
