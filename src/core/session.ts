@@ -38,6 +38,7 @@ export function createSession(options?: SessionOptions): Session {
 
   let state = initialState
   let token: string | null = null // bearer mode only; memory only, never stored
+  let creds: Credentials | null = null // the credentials adopted last (what a new tab is told)
   let ttl = 0 // lifetime of the current credentials, for the proactive refresh lead
   let lastUser: unknown // identity of the last signed-in user (undefined: none yet)
   let flight: Promise<boolean> | null = null
@@ -108,7 +109,7 @@ export function createSession(options?: SessionOptions): Session {
       // A new tab is asking: every signed-in tab answers with what it has (the others
       // ignore a version they already hold).
       if (state.status == 'authenticated') {
-        tabs!.post({ type: 'refreshed', credentials: { version: state.version, expiresAt: state.expiresAt!, absoluteExpiresAt: state.absoluteExpiresAt, user: state.user, accessToken: token ?? undefined } })
+        tabs!.post({ type: 'refreshed', credentials: creds! })
         tabs!.post({ type: 'activity', at: presence.lastActivity() })
       }
     } else if (m.type == 'activity') presence.activity(m.at)
@@ -247,6 +248,7 @@ export function createSession(options?: SessionOptions): Session {
     const resumed = state.status != 'authenticated'
     const user = c.user ?? null
     if (bearer && c.accessToken) token = c.accessToken
+    creds = c
     ttl = c.expiresAt - now()
     failures = 0
     retryAt = null
@@ -266,7 +268,7 @@ export function createSession(options?: SessionOptions): Session {
   /** Signs this tab out without asking the server. */
   function endLocally(reason: SignOutReason, version: number, saveReturnTo: boolean) {
     const saved = saveReturnTo ? returnTo.save() : null
-    token = retryAt = null
+    token = creds = retryAt = null
     failures = 0
     presence.stop()
     set({ status: 'signedOut', reason, version, expiresAt: null, absoluteExpiresAt: null, user: null, refreshing: false })

@@ -427,6 +427,22 @@ describe('refresh lifecycle', () => {
     expect(() => session.signIn({ expiresIn: 60 })).toThrow(/accessToken/)
   })
 
+  it('a refresh returning an equal user keeps the same user object; a different one replaces it', async () => {
+    let name = 'Ada'
+    const session = createSession({ crossTab: false, refresh: async () => ({ expiresIn: 300, user: { id: 'u1', name } }) })
+    sessions.push(session)
+    await session.start()
+    const first = session.getState()
+    await session.refresh()
+    const second = session.getState()
+    expect(second.version).toBeGreaterThan(first.version) // a new snapshot...
+    expect(second.user).toBe(first.user) // ...with the same user: `useSession(s => s.user)` does not re-render
+    name = 'Ada L.'
+    await session.refresh()
+    expect(session.getState().user).toEqual({ id: 'u1', name: 'Ada L.' })
+    expect(session.getState().user).not.toBe(first.user)
+  })
+
   it('state snapshots are frozen and replaced on change; subscribe gets (state, previous)', async () => {
     const server = createStubServer()
     const session = bearerSession(server)
