@@ -1,5 +1,6 @@
 // Bundle sizes measured one way for everything: esbuild bundle + minify for the browser,
 // then gzip -9 and brotli q11. Ours per entry, and the anchors a user would otherwise pick.
+import { readFileSync } from 'node:fs'
 import { bundle, sizesOf } from '../scripts/measure.mjs'
 
 const measure = async (contents, external) => sizesOf(await bundle(contents, external))
@@ -29,6 +30,7 @@ export async function measureSizes() {
     }
   }
   for (const [label, code, ext = []] of ours) await add('ours', label, code, [...peers, ...ext])
+  rows.push({ group: 'ours', label: 'dist/session-continuity.iife.min.js as shipped (terser; everything, plus the errors and toSafeReturnTo)', ...sizesOf(readFileSync('dist/session-continuity.iife.min.js')) })
   for (const [label, code] of anchors) await add('anchor', label, code, ['react', 'react-dom'])
   return rows
 }

@@ -4,7 +4,7 @@ import { rollup } from 'rollup'
 import esbuild from 'rollup-plugin-esbuild'
 import { execFileSync } from 'node:child_process'
 import { rmSync, readdirSync, statSync, copyFileSync, existsSync, writeFileSync } from 'node:fs'
-import { minify } from 'terser'
+import { buildIife } from './iife.mjs'
 import { join } from 'node:path'
 
 const entries = {
@@ -31,16 +31,7 @@ await lib.write({ dir: 'dist', format: 'es', entryFileNames: '[name].mjs', chunk
 await lib.write({ dir: 'dist', format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs', exports: 'named' })
 await lib.close()
 
-// The script-tag bundle: esbuild lowers to ES2020, terser minifies (a few % smaller than
-// esbuild's minifier, which matters for the size budget of everything the core holds).
-const iife = await rollup({
-  input: 'src/index.ts',
-  plugins: [esbuild({ target: 'es2020', tsconfig: 'tsconfig.json' })],
-})
-const { output } = await iife.generate({ format: 'iife', name: 'SessionContinuity' })
-await iife.close()
-const minified = await minify(output[0].code, { ecma: 2020, compress: { passes: 3 }, mangle: true, format: { comments: false } })
-writeFileSync('dist/session-continuity.iife.min.js', minified.code)
+writeFileSync('dist/session-continuity.iife.min.js', await buildIife())
 
 execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' })
 

@@ -23,8 +23,8 @@ for (const [label, buf, budget] of rows) {
   if (!ok) over++
   console.log(label.padEnd(52), String(buf.length).padStart(7), String(gzip(buf)).padStart(7), String(size).padStart(7), String(budget).padStart(7), ok ? `  ok (${budget - size} B left)` : `  OVER by ${size - budget} B`)
 }
-const core = rows[1][1]
-console.log(`\ncore target: ${BUDGETS.target} B brotli; today ${brotli(core)} B (${brotli(core) <= BUDGETS.target ? 'met' : 'not met yet: the enforced ceiling above is a ratchet'})`)
+const iife = brotli(rows[0][1])
+console.log(`\nscript-tag target: ${BUDGETS.target} B brotli; today ${iife} B (${iife <= BUDGETS.target ? 'met' : 'not met: the enforced ceiling above is a ratchet; bench/RESULTS.md says where the bytes go'})`)
 if (over) {
   console.error(`size: ${over} budget(s) exceeded (scripts/size-budgets.json)`)
   process.exit(1)
