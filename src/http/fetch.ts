@@ -41,7 +41,7 @@ export function createSessionFetch(d: FetchDeps) {
 
   return async function sessionFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
     const request = typeof Request != 'undefined' && input instanceof Request
-    const url = request ? (input as Request).url : String(input)
+    const url = typeof input == 'string' ? input : request ? (input as Request).url : String(input)
     const target = d.target(url)
     if (!target) return d.fetch()(input, init)
 
