@@ -41,7 +41,7 @@ describe('sessions across tabs', () => {
     for (const t of tabs) expect((await t.fetch('/api/me')).status).toBe(200)
   })
 
-  it('a new tab learns the session from a live tab (hello/state) without refreshing', async () => {
+  it('a new tab learns the session from a live tab (hello, answered with refreshed) without refreshing', async () => {
     const server = createStubServer()
     const { tabs, make } = tabsOf(1, server)
     await tabs[0]!.start()
@@ -72,6 +72,25 @@ describe('sessions across tabs', () => {
     const all = await Promise.all(tabs.map((t) => t.fetch('/api/me')))
     expect(all.map((r) => r.status)).toEqual([200, 200, 200])
     expect(server.calls.refresh - before).toBe(1)
+  })
+
+  it('cookie mode: when the broadcast is late, the next lock holder takes the deadlines from the marker instead of refreshing', async () => {
+    const server = createStubServer()
+    const { tabs } = tabsOf(2, server, { credentials: 'cookie' }, createLocalHub({ delay: 1_000 }))
+    await tabs[0]!.start()
+    await tabs[1]!.start() // the hello's answer comes too late: this tab refreshes once itself
+    expect(server.calls.refresh).toBe(2)
+    const seen: string[] = []
+    tabs.forEach((t, i) => t.on('refreshed', (e) => seen.push(`${i}:${e.source}`)))
+    // Both want a refresh at once: one holds the lock and refreshes; the other is granted it
+    // next, sees the marker, waits 500 ms for a broadcast that takes 1 s, and adopts the marker.
+    expect(await Promise.all(tabs.map((t) => t.refresh()))).toEqual([true, true])
+    expect(server.calls.refresh).toBe(3)
+    expect(seen.map((e) => e.split(':')[1]).sort()).toEqual(['otherTab', 'self']) // one refreshed, the other adopted
+    expect(new Set(seen.map((e) => e[0])).size).toBe(2)
+    const [a, b] = tabs.map((t) => t.getState())
+    expect(b!.version).toBe(a!.version)
+    expect(b!.expiresAt).toBe(a!.expiresAt)
   })
 
   it('logout in one tab signs out every tab (reason otherTab; the origin keeps logout)', async () => {
