@@ -75,17 +75,21 @@ describe('sessions across tabs', () => {
   })
 
   it('cookie mode: when the broadcast is late, the next lock holder takes the deadlines from the marker instead of refreshing', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
     const server = createStubServer()
     const { tabs } = tabsOf(2, server, { credentials: 'cookie' }, createLocalHub({ delay: 1_000 }))
-    await tabs[0]!.start()
-    await tabs[1]!.start() // the hello's answer comes too late: this tab refreshes once itself
-    expect(server.calls.refresh).toBe(2)
+    await startAll(tabs)
+    await vi.advanceTimersByTimeAsync(2_000) // every broadcast delivered: both tabs hold one version
+    expect(tabs[1]!.getState().version).toBe(tabs[0]!.getState().version)
+    const before = server.calls.refresh
     const seen: string[] = []
     tabs.forEach((t, i) => t.on('refreshed', (e) => seen.push(`${i}:${e.source}`)))
     // Both want a refresh at once: one holds the lock and refreshes; the other is granted it
-    // next, sees the marker, waits 500 ms for a broadcast that takes 1 s, and adopts the marker.
-    expect(await Promise.all(tabs.map((t) => t.refresh()))).toEqual([true, true])
-    expect(server.calls.refresh).toBe(3)
+    // next, sees the newer marker, waits 500 ms for a broadcast that takes 1 s, and adopts it.
+    const both = Promise.all(tabs.map((t) => t.refresh()))
+    await vi.advanceTimersByTimeAsync(600)
+    expect(await both).toEqual([true, true])
+    expect(server.calls.refresh - before).toBe(1)
     expect(seen.map((e) => e.split(':')[1]).sort()).toEqual(['otherTab', 'self']) // one refreshed, the other adopted
     expect(new Set(seen.map((e) => e[0])).size).toBe(2)
     const [a, b] = tabs.map((t) => t.getState())
