@@ -5,7 +5,7 @@ import { createSession } from '../dist/index.mjs'
 
 // A fresh Response per call, as a real fetch gives (ky clones and reads responses).
 const stub = async () => new Response('ok')
-const N = Number(process.env.BENCH_CALLS ?? 100_000)
+const N = Number(process.env.BENCH_CALLS ?? 50_000)
 
 /**
  * ns per call of each subject. Rounds interleave the subjects, so a machine that speeds up or
@@ -16,7 +16,7 @@ async function time(subjects) {
   for (const [, call] of subjects) for (let i = 0; i < 20_000; i++) await call(i) // warm-up: let the JIT settle
   const rounds = subjects.map(() => [])
   const n = subjects.length
-  for (let round = 0; round < 3 * n; round++)
+  for (let round = 0; round < 5 * n; round++)
     for (let p = 0; p < n; p++) {
       const k = (round + p) % n
       globalThis.gc?.() // start each round without the previous one's garbage

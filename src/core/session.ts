@@ -154,14 +154,17 @@ export function createSession(options?: SessionOptions): Session {
     // The outcome is reported as soon as it is known; the lock may be held a little longer
     // (see refreshHoldingLock), so `done` resolves the flight, not the lock callback.
     return new Promise<boolean>((done) => {
-      const work = () => refreshHoldingLock(startVersion, requestedAt, done)
+      let ran = false
+      const work = () => ((ran = true), refreshHoldingLock(startVersion, requestedAt, done))
       if (!tabs) return void work()
       tabs.lock.run(`${name}:refresh`, work, o.lockTimeout).catch((error) => {
-        if (!(error instanceof LockTimeoutError)) return done(false)
-        // A live holder gives up after refreshTimeout (< lockTimeout), so a holder this late
-        // is frozen or gone: going on without the lock is the safe choice, and is reported.
-        emit('lockTimeout', { lock: error.lock, waitedMs: error.waitedMs })
-        return work()
+        if (ran) return done(false)
+        // Not granted: after lockTimeout (a live holder gives up after refreshTimeout, which is
+        // shorter, so this one is frozen or gone), or the lock itself failed. Going on without
+        // it is the safe choice, and is reported.
+        if (error instanceof LockTimeoutError) emit('lockTimeout', { lock: error.lock, waitedMs: error.waitedMs })
+        else report(error, 'refresh')
+        work()
       })
     })
   }

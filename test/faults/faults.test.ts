@@ -122,6 +122,18 @@ describe('lock faults', () => {
     expect(timeouts).toEqual([{ lock: 'session-continuity:refresh', waitedMs: 50 }])
   })
 
+  it('a lock that fails outright (not a timeout) does not stall the refresh: it goes on without it and reports it', async () => {
+    const server = createStubServer()
+    const broken = { run: async () => Promise.reject(new DOMException('The document is not fully active.', 'InvalidStateError')) }
+    const session = make(server, { crossTab: { channel: createLocalHub().channel(), lock: broken } })
+    const errors: unknown[] = []
+    session.on('error', (e) => errors.push(e.during))
+    await session.start()
+    expect(session.getState().status).toBe('authenticated')
+    expect(server.calls.refresh).toBe(1)
+    expect(errors).toEqual(['refresh'])
+  })
+
   it('a lock released by a tab that closed mid-refresh: the next tab refreshes normally', async () => {
     const server = createStubServer()
     const hub = createLocalHub()
