@@ -46,7 +46,8 @@ export function normalizeOptions(input: SessionOptions | undefined): Options {
   const o = object('options', input)
   for (const key of Object.keys(o)) if (!KNOWN.includes(key)) fail(key, `one of the known options (${KNOWN.join(', ')})`, 'an unknown option')
   const plain = read(SPEC, o)
-  const retry = read('base:M:1000', object('retry', o.retry), 'retry.')
+  const retryOption = object('retry', o.retry)
+  const retry = read('base:M:1000', retryOption, 'retry.')
   const crossTab = check<boolean | object>('crossTab', o.crossTab, (c) => typeof c == 'boolean' || isObject(c), 'a boolean or { channel, lock }', true)
   return {
     ...(plain as Options),
@@ -58,6 +59,6 @@ export function normalizeOptions(input: SessionOptions | undefined): Options {
     idle: normalizeIdle(o.idle),
     crossTab: crossTab === false ? null : crossTab === true ? {} : crossTab,
     returnTo: read('param:s:returnTo storage:e:session|local|none', object('returnTo', o.returnTo), 'returnTo.') as Options['returnTo'],
-    retry: { base: retry.base, max: ms('retry.max', o.retry?.max, 60_000, retry.base) },
+    retry: { base: retry.base, max: ms('retry.max', retryOption.max, 60_000, retry.base) },
   }
 }

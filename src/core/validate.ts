@@ -19,28 +19,29 @@ export const ms = (option: string, value: unknown, fallback: number, min = 0): n
 /** A plain object (not null, not an array); `{}` when undefined. */
 export const object = (option: string, value: unknown, expected = 'an object'): Record<string, any> => check(option, value, isObject, expected, {})
 
+/** How each kind of a spec (see read) is checked: (option, value, default from the spec). */
+const KINDS: Record<string, (option: string, value: unknown, fallback: string) => unknown> = {
+  s: (option, value, fallback) => check(option, value, (v) => typeof v == 'string' && v.trim(), 'a non-empty string', fallback),
+  f: (option, value) => check(option, value, (v) => typeof v == 'function', 'a function'),
+  b: (option, value) => check(option, value, (v) => typeof v == 'boolean', 'a boolean', false),
+  m: (option, value, fallback) => ms(option, value, +fallback),
+  M: (option, value, fallback) => ms(option, value, +fallback, 1),
+  e: (option, value, fallback) => {
+    const allowed = fallback.split('|')
+    return check(option, value, (v) => allowed.includes(v), allowed.map((a) => `'${a}'`).join(' or '), allowed[0])
+  },
+}
+
 /**
  * Reads the options a spec names from `from`: `name:kind[:default]`, space-separated. Kinds:
- * s a non-empty string, f a function, b a boolean, m / M ms >= 0 / >= 1, e one of the
- * `|`-separated values (the first is the default).
+ * s a non-empty string, f a function, b a boolean (default false), m / M ms >= 0 / >= 1,
+ * e one of the `|`-separated values (the first is the default).
  */
 export function read(spec: string, from: Record<string, any>, prefix = ''): Record<string, any> {
   const out: Record<string, any> = {}
   for (const entry of spec.split(' ')) {
     const [key, kind, fallback = ''] = entry.split(':') as [string, string, string?]
-    const option = prefix + key
-    const value = from[key]
-    const allowed = fallback.split('|')
-    out[key] =
-      kind < 'a'
-        ? ms(option, value, +fallback, 1) // 'M'
-        : kind == 'm'
-          ? ms(option, value, +fallback)
-          : kind == 'e'
-            ? check(option, value, (v) => allowed.includes(v), allowed.map((a) => `'${a}'`).join(' or '), allowed[0])
-            : kind == 's'
-              ? check(option, value, (v) => typeof v == 'string' && v.trim(), 'a non-empty string', fallback)
-              : check(option, value, (v) => typeof v == (kind == 'b' ? 'boolean' : 'function'), kind == 'b' ? 'a boolean' : 'a function', kind == 'b' ? false : undefined)
+    out[key] = KINDS[kind]!(prefix + key, from[key], fallback)
   }
   return out
 }
