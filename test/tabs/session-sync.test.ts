@@ -97,6 +97,23 @@ describe('sessions across tabs', () => {
     expect(b!.expiresAt).toBe(a!.expiresAt)
   })
 
+  it('cookie mode never holds or broadcasts an access token, even when the server sends one', async () => {
+    const hub = createLocalHub()
+    const seen: unknown[] = []
+    hub.channel().subscribe((m) => seen.push(m))
+    const session = createSession({
+      crossTab: { channel: hub.channel(), lock: createLocalLock() },
+      refresh: async () => ({ expiresIn: 300, accessToken: 'LEAKED-TOKEN', user: { id: 'u1' } }),
+    })
+    sessions.push(session)
+    await session.start()
+    await session.refresh()
+    await settle()
+    expect(seen.some((m) => (m as { type: string }).type == 'refreshed')).toBe(true)
+    expect(JSON.stringify(seen)).not.toContain('LEAKED-TOKEN')
+    expect(session.authorizationFor('/api')).toBeNull()
+  })
+
   it('logout in one tab signs out every tab (reason otherTab; the origin keeps logout)', async () => {
     const server = createStubServer()
     const { tabs } = tabsOf(3, server)
