@@ -10,7 +10,8 @@ const N = Number(process.env.BENCH_CALLS ?? 50_000)
 /**
  * ns per call of each subject. Rounds interleave the subjects, so a machine that speeds up or
  * slows down during the run shifts them all alike, and the order rotates every round (which
- * position a subject runs in moved results by up to ~1 µs here); the median round is reported.
+ * position a subject runs in moved results by up to ~1 µs here). The fastest round is reported:
+ * interference only ever adds time, and medians still swung by ±1 µs on this 2-core VM.
  */
 async function time(subjects) {
   for (const [, call] of subjects) for (let i = 0; i < 20_000; i++) await call(i) // warm-up: let the JIT settle
@@ -24,7 +25,7 @@ async function time(subjects) {
       for (let i = 0; i < N; i++) await subjects[k][1](i)
       rounds[k].push(Number(process.hrtime.bigint() - start) / N)
     }
-  return subjects.map(([label], k) => ({ label, nsPerCall: rounds[k].sort((a, b) => a - b)[Math.floor(rounds[k].length / 2)] }))
+  return subjects.map(([label], k) => ({ label, nsPerCall: Math.min(...rounds[k]) }))
 }
 
 export async function measureFetchOverhead() {
