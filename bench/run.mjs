@@ -57,7 +57,7 @@ const lines = [
   '|---|---:|---:|---:|',
   ...overhead.map((r) => `| ${r.label} | ${fmt(r.nsPerCall)} | ${fmt(r.addedNs)} | ${fmt(r.ratio, 2)}× |`),
   '',
-  'Target: under 1 µs (1,000 ns) of added JavaScript per call. Rounds interleave the subjects and rotate their order (the fastest of 15 rounds is shown: interference only adds time); ky runs in a second phase beside raw fetch again, and its ratio is against that phase, so its garbage does not land in our rounds.',
+  'Target: under 1 µs (1,000 ns) of added JavaScript per call. Rounds interleave the subjects and rotate their order (the fastest round is shown: interference only adds time); ky runs in a second phase beside raw fetch again, and its ratio is against that phase, so its garbage does not land in our rounds.',
   '',
   '## Idle tracking: activity handler under a pointermove storm (happy-dom)',
   '',
