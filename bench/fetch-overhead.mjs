@@ -53,6 +53,7 @@ export async function measureFetchOverhead() {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  for (const r of await measureFetchOverhead())
-    console.log(`${r.label.padEnd(30)} ${r.nsPerCall.toFixed(0).padStart(7)} ns/call  +${r.addedNs.toFixed(0).padStart(6)} ns  ×${r.ratio.toFixed(2)}`)
+  const rows = await measureFetchOverhead()
+  if (process.argv.includes('--json')) console.log(JSON.stringify(rows))
+  else for (const r of rows) console.log(`${r.label.padEnd(30)} ${r.nsPerCall.toFixed(0).padStart(7)} ns/call  +${r.addedNs.toFixed(0).padStart(6)} ns  ×${r.ratio.toFixed(2)}`)
 }

@@ -37,4 +37,7 @@ export async function measureIdle(events = 100_000) {
   return { events, baselineNs: baseline, withSessionNs: withSession, addedNs: withSession - baseline, eventsPerSecond: 1e9 / withSession, timersArmedDuringStorm: armed }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) console.log(await measureIdle())
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const result = await measureIdle()
+  console.log(process.argv.includes('--json') ? JSON.stringify(result) : result)
+}

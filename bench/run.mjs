@@ -1,24 +1,24 @@
 // npm run bench: every number in one run, written to bench/RESULTS.md with machine info.
 // Ratios are measured side by side in this run; absolute times depend on the machine.
+import { execFileSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
-import { measureFetchOverhead } from './fetch-overhead.mjs'
-import { measureIdle } from './idle.mjs'
 import { measureSizeBreakdown } from './size-breakdown.mjs'
 import { measureSizes } from './sizes.mjs'
-import { measureSoak } from './soak.mjs'
 import { measureTabs } from './tabs.mjs'
+
+/** Runs a timing benchmark in a fresh Node process (with --expose-gc), so no other benchmark's
+ *  heap, globals or JIT state lands in its numbers (in one process they moved by ±1 µs). */
+const isolated = (file) => JSON.parse(execFileSync(process.execPath, ['--expose-gc', new URL(file, import.meta.url).pathname, '--json'], { encoding: 'utf8' }))
 
 const fmt = (n, digits = 0) => (typeof n === 'number' && Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '–')
 
-// The soak runs first, so its heap figures are not mixed with the other benchmarks' garbage;
-// then the timing-sensitive ones, before the size builds (rollup, terser) bloat the heap.
 console.log('bench: soak…')
-const soak = await measureSoak()
+const soak = isolated('./soak.mjs')
 console.log('bench: idle storm…')
-const idle = await measureIdle()
+const idle = isolated('./idle.mjs')
 console.log('bench: fetch overhead…')
-const overhead = await measureFetchOverhead()
+const overhead = isolated('./fetch-overhead.mjs')
 console.log('bench: sizes…')
 const sizes = await measureSizes()
 const breakdown = await measureSizeBreakdown()
@@ -57,7 +57,7 @@ const lines = [
   '|---|---:|---:|---:|',
   ...overhead.map((r) => `| ${r.label} | ${fmt(r.nsPerCall)} | ${fmt(r.addedNs)} | ${fmt(r.ratio, 2)}× |`),
   '',
-  'Target: under 1 µs (1,000 ns) of added JavaScript per call. Rounds interleave the subjects and rotate their order (the fastest round is shown: interference only adds time); ky runs in a second phase beside raw fetch again, and its ratio is against that phase, so its garbage does not land in our rounds.',
+  'Target: under 1 µs (1,000 ns) of added JavaScript per call. Rounds interleave the subjects and rotate their order (the fastest round is shown: interference only adds time); ky runs in a second phase beside raw fetch again, and its ratio is against that phase, so its garbage does not land in our rounds. Each timing benchmark runs in its own Node process. On a 2-core VM, differences under about ±500 ns are run-to-run noise.',
   '',
   '## Idle tracking: activity handler under a pointermove storm (happy-dom)',
   '',

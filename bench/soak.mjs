@@ -39,4 +39,7 @@ export async function measureSoak(total = 10_000, expireEvery = 1_000) {
   return { total, ok, lost: total - ok, refreshes, expiries: total / expireEvery, heapBeforeKiB: heapBefore / 1024, heapAfterKiB: heapAfter / 1024, gcExposed: Boolean(globalThis.gc) }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) console.log(await measureSoak())
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const result = await measureSoak()
+  console.log(process.argv.includes('--json') ? JSON.stringify(result) : result)
+}
