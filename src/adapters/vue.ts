@@ -1,28 +1,34 @@
-// session-continuity/vue: a plugin and composables over getState/subscribe.
-import { computed, getCurrentScope, inject, onScopeDispose, readonly, shallowRef, watch, type App, type ComputedRef, type InjectionKey, type Ref } from 'vue'
-import type { Session, SessionState, WarningReason } from '../core/types.js'
+// session-continuity/vue: a plugin and composables over getState/subscribe, the same shape
+// as the React bindings (useSession with a selector, useIdleWarning, useSessionEvent).
+import { computed, getCurrentScope, inject, onScopeDispose, shallowRef, watch, type App, type ComputedRef, type InjectionKey, type Ref } from 'vue'
+import type { IdleMethods, RegisteredUser, Session, SessionEventName, SessionEvents, SessionState, WarningReason } from '../index.js'
 
-export const sessionKey: InjectionKey<Session> = Symbol('session-continuity')
+export const sessionKey: InjectionKey<Session<any>> = Symbol('session-continuity')
 
 export const sessionPlugin = {
-  install(app: App, session: Session) {
+  install(app: App, session: Session<any>) {
     app.provide(sessionKey, session)
   },
 }
 
-function sessionObject(session?: Session): Session {
+function sessionObject<User>(session?: Session<User>): Session<User> {
   const s = session ?? inject(sessionKey, null)
   if (!s) throw new Error('session-continuity/vue: app.use(sessionPlugin, session) first, or pass a session')
-  return s
+  return s as Session<User>
 }
 
-/** The session state as a readonly ref, unsubscribed when the calling scope is disposed. */
-export function useSession(session?: Session): Readonly<Ref<SessionState>> {
+/** Calls `fn` when the calling effect scope (component, effectScope) is disposed. */
+const disposed = (fn: () => void) => getCurrentScope() && onScopeDispose(fn)
+
+/**
+ * The session state, or a slice of it, as a readonly ref, unsubscribed when the calling
+ * scope is disposed. `User` comes from the session passed in, or from the app's `Register`.
+ */
+export function useSession<User = RegisteredUser, T = SessionState<User>>(selector?: (state: SessionState<User>) => T, session?: Session<User>): Readonly<Ref<T>> {
   const s = sessionObject(session)
   const state = shallowRef(s.getState())
-  const off = s.subscribe((next) => (state.value = next))
-  if (getCurrentScope()) onScopeDispose(off)
-  return readonly(state) as Readonly<Ref<SessionState>>
+  disposed(s.subscribe((next) => (state.value = next)))
+  return computed(() => (selector ? selector(state.value) : (state.value as unknown as T)))
 }
 
 export interface IdleWarningRefs {
@@ -32,27 +38,33 @@ export interface IdleWarningRefs {
   stayActive: () => void
 }
 
-/** The warning, with a countdown ticking once a second only while it shows. */
-export function useIdleWarning(session?: Session): IdleWarningRefs {
-  const s = sessionObject(session)
-  const state = useSession(s)
-  const now = shallowRef(Date.now())
+/** The warning, with a countdown (on the session's clock) ticking once a second only while it shows. Needs the idle() part. */
+export function useIdleWarning(session?: Session<any> & IdleMethods): IdleWarningRefs {
+  const s = sessionObject(session) as Session<any> & Partial<IdleMethods>
+  if (process.env.NODE_ENV != 'production' && !s.stayActive) throw new Error('session-continuity/vue: useIdleWarning needs a session created with the idle() part')
+  const warning = useSession((state) => state.warning, s)
+  const now = shallowRef(s.now())
   let timer: ReturnType<typeof setInterval> | undefined
   const stop = () => timer !== undefined && (clearInterval(timer), (timer = undefined))
   watch(
-    () => state.value.warning,
-    (warning) => {
+    warning,
+    (showing) => {
       stop()
-      now.value = Date.now()
-      if (warning) timer = setInterval(() => (now.value = Date.now()), 1000)
+      now.value = s.now()
+      if (showing) timer = setInterval(() => (now.value = s.now()), 1000)
     },
     { immediate: true },
   )
-  if (getCurrentScope()) onScopeDispose(stop)
+  disposed(stop)
   return {
-    showing: computed(() => state.value.warning !== null),
-    remainingMs: computed(() => (state.value.warning ? Math.max(0, state.value.warning.deadline - now.value) : 0)),
-    reason: computed(() => state.value.warning?.reason ?? null),
-    stayActive: () => s.stayActive(),
+    showing: computed(() => warning.value !== null),
+    remainingMs: computed(() => (warning.value ? Math.max(0, warning.value.deadline - now.value) : 0)),
+    reason: computed(() => warning.value?.reason ?? null),
+    stayActive: () => s.stayActive!(),
   }
+}
+
+/** Subscribes to one session event until the calling scope is disposed; the payload is typed by the event's name. */
+export function useSessionEvent<E extends SessionEventName, User = RegisteredUser>(event: E, handler: (payload: SessionEvents<User>[E]) => void, session?: Session<User>) {
+  disposed(sessionObject(session).on(event, handler))
 }

@@ -10,8 +10,10 @@ export const initialState: SessionState = Object.freeze({
   absoluteExpiresAt: null,
   user: null,
   reason: null,
+  fromOtherTab: false,
   version: 0,
   warning: null,
+  stale: false,
 })
 
 /** Objects (user, warning) are equal when their JSON is: a refresh returning the same user keeps its identity. */

@@ -1,7 +1,7 @@
-// session.fetch: attaches credentials to allowed origins only, and on a 401 joins the
-// session's single refresh and replays the request once. Everything else is plain fetch.
-import { raceAbort } from '../core/abort.js'
-import type { SessionEvents, Status } from '../core/types.js'
+// session.fetch: attaches credentials to allowed origins only, waits for a refresh already
+// known to be in progress, and on a 401 joins the single refresh and replays the request
+// once. Everything else is plain fetch.
+import { raceAbort } from '../base/abort.js'
 
 /** 0: another origin (never gets credentials), 1: the page's origin, 2: an allowed tokenOrigin. */
 export type Target = 0 | 1 | 2
@@ -13,10 +13,15 @@ export interface FetchDeps {
   token: () => string | null
   /** Changes whenever credentials change: a 401 to an older version needs no new refresh. */
   version: () => number
-  status: () => Status
+  /** Whether a 401 may be answered with a refresh (the session is, or may be, signed in). */
+  live: () => boolean
+  /** A refresh known to be in progress (here or in another tab), bounded; else null. */
+  pending: () => Promise<unknown> | null
   /** Joins or starts the single refresh; true when the session is fresh afterwards. Never rejects. */
   refresh: () => Promise<boolean>
-  emit: (event: 'replaySkipped', payload: SessionEvents['replaySkipped']) => void
+  /** The session-wide replay rule, if any. */
+  replay?: (request: { url: string; method: string }) => boolean
+  skipped: (url: string, reason: 'unreplayableBody' | 'notReplayable') => void
 }
 
 export function createSessionFetch(d: FetchDeps) {
@@ -39,24 +44,32 @@ export function createSessionFetch(d: FetchDeps) {
     return target == 2 && init?.credentials === undefined && !(request && input.credentials == 'include') ? { ...init, credentials: 'include' } : init
   }
 
-  return async function sessionFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+  return async function sessionFetch(input: RequestInfo | URL, init?: RequestInit & { replay?: boolean }): Promise<Response> {
     const request = typeof Request != 'undefined' && input instanceof Request
     const url = typeof input == 'string' ? input : request ? (input as Request).url : String(input)
     const target = d.target(url)
     if (!target) return d.fetch()(input, init)
+    const signal = init?.signal ?? (request ? (input as Request).signal : null)
 
+    // A refresh is on its way: going out now would spend a 401 on the old credential.
+    const pending = d.pending()
+    if (pending) await raceAbort(pending, signal)
     // A Request's body is consumed by the first send; keep a copy for the one replay.
     const spare = request && (input as Request).body && init?.body === undefined ? (input as Request).clone() : null
     const version = d.version()
     const first = await d.fetch()(input, prepare(input, init, target, request))
-    if (first.status != 401 || d.status() == 'signedOut') return first
+    if (first.status != 401 || !d.live()) return first
 
-    if (typeof ReadableStream != 'undefined' && init?.body instanceof ReadableStream) {
-      // The stream is spent: replaying would send an empty body. Hand back the 401 as it is.
-      d.emit('replaySkipped', { url, reason: 'unreplayableBody' })
+    const stream = typeof ReadableStream != 'undefined' && init?.body instanceof ReadableStream
+    const method = (init?.method ?? (request ? (input as Request).method : 'GET')).toUpperCase()
+    if (stream || init?.replay === false || (d.replay && !d.replay({ url, method }))) {
+      // A spent stream would replay as an empty body; an opted-out request is the app's to retry.
+      // The session still heals, so the next request goes out with fresh credentials.
+      if (d.version() == version) void d.refresh()
+      d.skipped(url, stream ? 'unreplayableBody' : 'notReplayable')
       return first
     }
-    const fresh = (d.version() != version && d.status() == 'authenticated') || (await raceAbort(d.refresh(), init?.signal ?? (request ? (input as Request).signal : null)))
+    const fresh = (d.version() != version && d.live()) || (await raceAbort(d.refresh(), signal))
     if (!fresh) return first
     first.body?.cancel().catch(() => {})
     const again = spare ?? input

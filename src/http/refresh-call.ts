@@ -1,6 +1,6 @@
 // The built-in refresh call: POST refreshUrl with cookies, classify the answer.
-import { SessionEndedError, TransientRefreshError } from '../core/errors.js'
-import type { RefreshResult } from '../core/types.js'
+import { SessionEndedError, TransientRefreshError } from '../base/errors.js'
+import type { RefreshResult } from '../base/types.js'
 
 export async function callRefreshEndpoint(fetchImpl: typeof fetch, url: string, now: number): Promise<RefreshResult> {
   let res: Response

@@ -1,5 +1,4 @@
-import { isObject } from '../core/validate.js'
-import type { RefreshResult } from '../core/types.js'
+import { isObject } from '../base/validate.js'
 
 /** (0, 10 years] in seconds: a deadline is only as good as the number it comes from. */
 const seconds = (v: unknown) => typeof v == 'number' && v > 0 && v <= 315_360_000
@@ -14,7 +13,7 @@ export function problemWith(r: unknown, bearer: boolean): string | null {
     if ((field == 'expiresIn' || r[field] !== undefined) && !seconds(r[field])) return `\`${field}\` is not a number of seconds in (0, 10 years]`
   const token = r.accessToken
   if (token === undefined ? bearer : typeof token != 'string' || !token) return `\`accessToken\` is ${token === undefined ? 'missing (credentials: bearer)' : 'not a non-empty string'}`
+  const next = r.refreshToken
+  if (next !== undefined && !(typeof next == 'string' && next && next.length <= 8192)) return '`refreshToken` is not a non-empty string'
   return null
 }
-
-export type { RefreshResult }

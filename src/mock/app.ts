@@ -2,7 +2,7 @@
 // (handlers.ts) and the real HTTP server (server.ts) both call it, so the contract is the
 // same in unit tests, in a service worker and over loopback. Browser-safe: Fetch API and
 // Web Crypto only.
-import { OptionError } from '../core/errors.js'
+import { OptionError } from '../index.js'
 import { parseCookieHeader, serializeCookie, type CookieAttributes } from './cookies.js'
 import { Store, type Family, type StoredUser } from './store.js'
 import type { HandleContext, MockApp, MockControl, MockCounters, MockOptions, MockUser, RefreshFault } from './types.js'

@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { readFile, stat } from 'node:fs/promises'
 import { extname, join, resolve, sep } from 'node:path'
 import type { AddressInfo } from 'node:net'
-import { OptionError } from '../core/errors.js'
+import { OptionError } from '../index.js'
 import { createMockApp } from './app.js'
 import type { MockControl, MockOptions } from './types.js'
 

@@ -1,6 +1,6 @@
 // DOM activity signals. Passive listeners whose handler only reports a timestamp: the
 // tracker stores it (O(1)); no timer is touched per event.
-import { listen } from '../core/listen.js'
+import { listen } from '../../base/listen.js'
 
 const PASSIVE = { passive: true, capture: true }
 

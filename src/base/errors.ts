@@ -1,6 +1,7 @@
 // Errors are classes so apps can `instanceof` them; messages never include tokens.
 // Names are literal (minifiers rename classes, and apps compare `error.name`), and fields
 // are assigned in the base constructor: no class-field helpers in the ES2020 bundle.
+import { DEV } from './dev.js'
 
 export class SessionError extends Error {
   constructor(message?: string, fields?: object, name = 'SessionError') {
@@ -9,16 +10,28 @@ export class SessionError extends Error {
   }
 }
 
-/** An option passed to createSession (or a mock/adapter factory) is wrong. */
+/**
+ * An option passed to createSession (or a part, mock or adapter factory) is wrong.
+ * Development builds say what was expected and what came; production builds keep the
+ * option's name and a code for the README's error table (the expectations cost bytes).
+ */
 export class OptionError extends SessionError {
   declare readonly option: string
   declare readonly received: unknown
   constructor(option: string, expected: string, received: unknown) {
-    super(`option \`${option}\` must be ${expected}; received ${describe(received)}`, { option, received }, 'OptionError')
+    super(
+      DEV ? `option \`${option}\` must be ${expected}; received ${describe(received)}` : `E_OPTION \`${option}\``,
+      { option, received },
+      'OptionError',
+    )
   }
 }
 
-/** The server said the session is gone (401/403 on refresh, or reuse detected → 'revoked'). */
+/**
+ * The session is gone: the refresh answered 401/403 (or an identity provider's
+ * `invalid_grant`), or refresh-token reuse was detected ('revoked'). Throw it from a
+ * custom `refresh` to sign out; anything else thrown there is treated as transient.
+ */
 export class SessionEndedError extends SessionError {
   declare readonly status: number
   declare readonly reason: 'refreshFailed' | 'revoked'

@@ -1,31 +1,13 @@
-// Exclusive cross-tab locks: Web Locks where available; otherwise a lease in localStorage
-// (expiring, so a crashed tab never blocks the others for long); without either, an
-// in-tab queue so this tab at least never overlaps itself.
-import { LockTimeoutError } from '../core/errors.js'
-import { storageOf } from '../core/storage.js'
-import type { TabLock } from '../core/types.js'
+// An exclusive lock for browsers without Web Locks: an expiring lease in localStorage (so a
+// crashed tab never blocks the others for long), behind an in-tab queue so this tab never
+// overlaps itself. Without storage, the in-tab queue is all there is.
+import { LockTimeoutError } from '../../base/errors.js'
+import { storageOf } from '../../base/storage.js'
+import type { TabLock } from '../../base/types.js'
 
 const LEASE_MS = 5_000
 
-export function createTabLock(
-  locks: LockManager | null = typeof navigator != 'undefined' ? ((navigator as any).locks ?? null) : null,
-  storage: Storage | null = storageOf('local'),
-): TabLock {
-  if (locks)
-    return {
-      run(name, fn, timeoutMs) {
-        const controller = new AbortController()
-        const timer = setTimeout(() => controller.abort(), timeoutMs)
-        return locks.request(name, { signal: controller.signal }, () => (clearTimeout(timer), fn())).catch((error) => {
-          clearTimeout(timer)
-          // An aborted *request* never ran fn; an error from fn itself passes through.
-          throw controller.signal.aborted && error?.name == 'AbortError' ? new LockTimeoutError(name, timeoutMs) : error
-        })
-      },
-      hold: (name) => new Promise((granted, refused) => void locks.request(name, () => new Promise<void>((release) => granted(release))).catch(refused)),
-      held: () => locks.query().then((s) => s.held!.map((l) => l.name!), () => null),
-    }
-
+export function createLeaseLock(storage: Storage | null = storageOf('local')): TabLock {
   const queue = new Map<string, Promise<unknown>>()
   const me = Math.random().toString(36).slice(2)
   const lease = (name: string) => JSON.parse(storage!.getItem(name) ?? 'null')

@@ -1,8 +1,8 @@
 // Idle versus active: deadlines are wall-clock instants derived from the last activity,
 // and a single timer is armed for the nearest one. Activity only moves a timestamp; when
 // the timer fires, it re-evaluates against now() and re-arms for the new nearest instant.
-import { createDeadline } from '../core/clock.js'
-import type { Presence, SessionEvents, Timers, WarningReason } from '../core/types.js'
+import { createDeadline } from '../../base/clock.js'
+import type { Presence, SessionEvents, Timers, WarningReason } from '../../core/types.js'
 import { listenForActivity } from './activity.js'
 import type { NormalizedIdle } from './options.js'
 
@@ -23,8 +23,8 @@ export interface PresenceCallbacks {
   onEvent: <E extends PresenceEvent>(event: E, payload: SessionEvents[E]) => void
   /** Local DOM activity (the session throttles and shares it with other tabs). */
   onLocalActivity?: (at: number) => void
-  /** The user went idle (with onIdle 'signOut') or the absolute expiry was reached. */
-  onEnd?: (reason: 'idle' | 'expired') => void
+  /** The user went idle (with onIdle 'signOut'). The session itself ends at the absolute expiry. */
+  onEnd?: (reason: 'idle') => void
 }
 
 export interface PresenceTracker {
@@ -71,7 +71,6 @@ export function createPresenceTracker(idle: NormalizedIdle | null, absoluteWarnB
     if (reached > reported) {
       if (!reported) cb.onEvent('expiring', { deadline: absoluteAt! })
       reported = reached
-      if (reached > 1) cb.onEnd?.('expired')
     }
     // The session keeps its state when nothing in the snapshot changed (compared by value).
     cb.onChange(

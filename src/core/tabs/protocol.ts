@@ -1,5 +1,6 @@
 // Cross-tab message types, and the validator every received message goes through.
-import type { SignOutReason } from '../core/types.js'
+// The core's own types are below; parts add theirs (ctx.receive) with the same notation.
+import type { SignOutReason } from '../types.js'
 
 export const PROTOCOL_VERSION = 1
 
@@ -13,17 +14,20 @@ export interface Credentials {
   version: number
   expiresAt: number
   absoluteExpiresAt: number | null
-  /** Bearer mode only, BroadcastChannel only (the storage fallback strips it). */
+  /** Bearer mode only. BroadcastChannel only: a fallback channel must strip it. */
   accessToken?: string
+  /** The secret for the next custom refresh. BroadcastChannel only: a fallback channel must strip it. */
+  refreshToken?: string
   user?: unknown
 }
 export type TabMessage =
   | (Base & { type: 'hello' })
   | (Base & { type: 'refreshed' | 'signedIn'; credentials: Credentials })
   | (Base & { type: 'signedOut'; reason: SignOutReason; version: number })
-  | (Base & { type: 'activity'; at: number })
-  | (Base & { type: 'stayActive'; at: number })
   | (Base & { type: 'refreshing'; active: boolean })
+
+/** The reasons a `signedOut` message may carry. */
+export const REASONS: readonly SignOutReason[] = ['logout', 'idle', 'expired', 'refreshFailed', 'revoked']
 
 /**
  * Field kinds: t a time (finite, >= 0, < 1e15), n a time or null, i a tab id, b a boolean,
@@ -35,19 +39,19 @@ const CHECKS: Record<string, (v: any) => unknown> = {
   n: (v) => v === null || CHECKS.t!(v),
   i: (v) => typeof v == 'string' && v && v.length <= 64,
   b: (v) => typeof v == 'boolean',
-  r: (v) => ['logout', 'idle', 'expired', 'refreshFailed', 'otherTab', 'revoked'].includes(v),
+  r: (v) => REASONS.includes(v),
   s: (v) => typeof v == 'string' && v.length <= 8192,
   j: () => 1,
   c: (v) => typeof v == 'object' && v,
 }
-const CREDENTIALS = 'version:t expiresAt:t absoluteExpiresAt:n accessToken:s? user:j?'
-const SHAPES: Record<string, string> = {
+const CREDENTIALS = 'version:t expiresAt:t absoluteExpiresAt:n accessToken:s? refreshToken:s? user:j?'
+
+/** The core's message shapes; a session copies this table and parts add to its copy. */
+export const CORE_SHAPES: Record<string, string> = {
   hello: '',
   refreshed: 'credentials:c',
   signedIn: 'credentials:c',
   signedOut: 'reason:r version:t',
-  activity: 'at:t',
-  stayActive: 'at:t',
   refreshing: 'active:b',
 }
 
@@ -68,14 +72,14 @@ function pick(shape: string, m: any, out: any = {}): any {
 }
 
 /**
- * Validates a message from another tab and returns a fresh copy built from the known
- * fields only (never the input object), or null. Never throws.
+ * Validates a message from another tab against `shapes` and returns a fresh copy built
+ * from the known fields only (never the input object), or null. Never throws.
  */
-export function parseMessage(raw: unknown, maxBytes = 16_384): TabMessage | null {
+export function parseMessage(raw: unknown, shapes: Record<string, string> = CORE_SHAPES, maxBytes = 16_384): (TabMessage & Record<string, any>) | null {
   try {
     const m = raw as any
-    if (m.v === PROTOCOL_VERSION && CHECKS.i!(m.from) && SHAPES.hasOwnProperty(m.type) && JSON.stringify(m).length <= maxBytes)
-      return pick(SHAPES[m.type]!, m, { v: 1, from: m.from, type: m.type })
+    if (m.v === PROTOCOL_VERSION && CHECKS.i!(m.from) && shapes.hasOwnProperty(m.type) && JSON.stringify(m).length <= maxBytes)
+      return pick(shapes[m.type]!, m, { v: 1, from: m.from, type: m.type })
   } catch {}
   return null
 }

@@ -1,0 +1,1 @@
+export const DEV = process.env.NODE_ENV != 'production'

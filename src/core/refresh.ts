@@ -1,0 +1,202 @@
+// The session's refresh: one flight per tab, one holder of the refresh lock per origin,
+// the proactive timer, and the backoff after transient failures. A tab granted the lock
+// after another refreshed uses that result (version, then marker) instead of refreshing.
+import { raceAbort, within } from '../base/abort.js'
+import { createDeadline } from '../base/clock.js'
+import { LockTimeoutError, SessionEndedError, TransientRefreshError } from '../base/errors.js'
+import { callRefreshEndpoint } from '../http/refresh-call.js'
+import { problemWith } from '../http/result.js'
+import type { Options } from './options.js'
+import type { Credentials } from './tabs/protocol.js'
+import type { Tabs } from './tabs/sync.js'
+import type { PartEvents, RefreshResult, SessionState, SignOutReason } from './types.js'
+
+export type Kind = 'refreshed' | 'signedIn'
+/** Why a refresh started (diagnostics). */
+export type Why = '401' | 'proactive' | 'retry' | 'wake' | 'start' | 'manual' | 'online'
+
+export interface RefresherDeps {
+  o: Options
+  tabs: Tabs | null
+  bearer: boolean
+  getState(): SessionState
+  set(patch: Partial<SessionState>): void
+  emit<E extends keyof PartEvents>(event: E, payload: PartEvents[E]): void
+  /** Resolves true once `done()` holds (checked on every state change), false after `ms`. */
+  until(done: () => boolean, ms: number): Promise<boolean>
+  secret(): string | undefined
+  accept(result: RefreshResult, kind: Kind): Promise<void>
+  /** Adopts deadlines a marker names (cookie mode: nothing secret is needed). */
+  adopt(c: Credentials): void
+  endLocally(reason: SignOutReason, version: number, fromOtherTab: boolean): void
+  forcedEnd(reason: SignOutReason): void
+  report(error: unknown, during: 'refresh'): void
+}
+
+export function createRefresher(d: RefresherDeps) {
+  const { o, tabs, getState, emit } = d
+  const { now, timers, name } = o
+  let flight: Promise<boolean> | null = null
+  let failures = 0
+  let retryAt: number | null = null
+  let ttl = 0 // lifetime of the current credentials, for the proactive refresh lead
+  let remote: unknown = null // timer while another tab says it is refreshing
+  let waking = false
+  let destroyed = false
+
+  const reach = (version: number, ms: number) => d.until(() => getState().version >= version, ms)
+  const busy = () => d.set({ refreshing: !!flight || remote !== null })
+  const clearRemote = () => {
+    timers.clearTimeout(remote)
+    remote = null
+  }
+  const timer = createDeadline(now, timers, () => void refresh(waking ? 'wake' : retryAt ? 'retry' : 'proactive'))
+  function schedule() {
+    const s = getState()
+    // No proactive refresh while warning or idle: the server's own idle timeout may run.
+    timer.set(destroyed || s.status == 'signedOut' ? null : (retryAt ?? (s.status == 'authenticated' && s.presence == 'active' ? s.expiresAt! - Math.min(o.refreshBefore, ttl / 2) : null)))
+  }
+
+  function refresh(why: Why): Promise<boolean> {
+    return destroyed || getState().status == 'signingOut'
+      ? Promise.resolve(false)
+      : (flight ??= run(why).finally(() => {
+          flight = null
+          busy()
+          tabs?.post('refreshing', { active: false })
+        }))
+  }
+
+  function run(why: Why): Promise<boolean> {
+    const startVersion = getState().version
+    const requestedAt = now()
+    d.set({ refreshing: true })
+    emit('trace', { what: 'refresh', why })
+    tabs?.post('refreshing', { active: true })
+    // The outcome is reported as soon as it is known; the lock may be held a little longer
+    // (see holdingLock), so `done` resolves the flight, not the lock callback.
+    return new Promise<boolean>((done) => {
+      let ran = false
+      const work = () => ((ran = true), holdingLock(startVersion, requestedAt, done))
+      if (!tabs) return void work()
+      tabs.lock.run(`${name}:refresh`, work, o.lockTimeout).catch((error) => {
+        if (ran) return done(false)
+        // Not granted: after lockTimeout (a live holder gives up after refreshTimeout, which is
+        // shorter, so this one is frozen or gone), or the lock itself failed. Going on without
+        // it is the safe choice, and is reported.
+        if (error instanceof LockTimeoutError) emit('lockTimeout', { lock: error.lock, waitedMs: error.waitedMs })
+        else d.report(error, 'refresh')
+        work()
+      })
+    })
+  }
+
+  /** Another tab's result that arrived while this tab waited for the lock, if any. */
+  async function otherTabsResult(startVersion: number, requestedAt: number): Promise<boolean | null> {
+    const authenticated = () => getState().status == 'authenticated'
+    if (getState().version != startVersion) return authenticated()
+    const marker = await tabs?.latest()
+    // Versions are creation times, so a marker newer than our request is a change made
+    // while we waited. Its broadcast may still be on its way: give it a moment.
+    if (!marker || marker.version < requestedAt || marker.version <= startVersion) return null
+    const secretive = d.bearer || d.secret() !== undefined
+    if (await reach(marker.version, secretive ? 2_000 : 500)) return authenticated()
+    if (marker.kind == 'o') return d.endLocally(marker.reason!, marker.version, true), false
+    if (d.secret() !== undefined) {
+      // The refresh token was rotated by another tab and its broadcast is lost: ask again.
+      // Presenting our spent one would look like theft to the identity provider.
+      tabs!.post('hello')
+      if (await reach(marker.version, 2_000)) return authenticated()
+      return failed(new TransientRefreshError('the rotated refresh token did not arrive'))
+    }
+    // Cookie mode needs nothing secret from the other tab: the marker holds the deadlines.
+    if (d.bearer || !(marker.expiresAt! > now())) return null
+    emit('trace', { what: 'markerUsed', version: marker.version })
+    d.adopt({ version: marker.version, expiresAt: marker.expiresAt!, absoluteExpiresAt: marker.absoluteExpiresAt })
+    return true
+  }
+
+  async function holdingLock(startVersion: number, requestedAt: number, done: (fresh: boolean) => void): Promise<void> {
+    const other = destroyed ? false : await otherTabsResult(startVersion, requestedAt)
+    if (other !== null) return done(other)
+    const controller = new AbortController()
+    const abort = timers.setTimeout(() => controller.abort(), o.refreshTimeout)
+    // The call is not aborted at the network level on timeout: if the server has already
+    // rotated the refresh token (cookie or secret), the reply must still land, or the next
+    // refresh would present a spent token and be treated as theft.
+    const usable = (async () => {
+      const result = await (o.refresh ? o.refresh({ signal: controller.signal, refreshToken: d.secret() }) : callRefreshEndpoint(o.fetch(), o.refreshUrl, now()))
+      const problem = problemWith(result, d.bearer)
+      if (problem) throw new TransientRefreshError(`malformed reply: ${problem}`)
+      return result
+    })()
+    const usableNow = () => !destroyed && getState().status != 'signedOut'
+    try {
+      const result = await raceAbort(usable, controller.signal)
+      if (usableNow() && getState().version == startVersion) await d.accept(result, 'refreshed')
+      done(getState().status == 'authenticated')
+    } catch (error) {
+      if (!controller.signal.aborted) return done(failed(error))
+      done(failed(new TransientRefreshError('timed out')))
+      // Keep the lock while the late reply may still land (bounded), and use it if it does.
+      const late = await within(usable, o.refreshTimeout, null, timers)
+      if (late && usableNow()) await d.accept(late, 'refreshed')
+    } finally {
+      timers.clearTimeout(abort)
+    }
+  }
+
+  function failed(error: unknown): false {
+    if (error instanceof SessionEndedError) {
+      emit('refreshFailed', { error, transient: false, retryAt: null })
+      if (getState().status == 'authenticated') d.forcedEnd(error.reason)
+      else d.set({ status: 'signedOut' })
+      return false
+    }
+    const transient = error instanceof TransientRefreshError ? error : new TransientRefreshError(String((error as Error)?.message ?? error))
+    // Exponential backoff with jitter, capped; the server's Retry-After wins when given.
+    const backoff = Math.min(o.retry.max, o.retry.base * 2 ** failures++) * (0.5 + Math.random() / 2)
+    retryAt = now() + Math.min(o.retry.max, transient.retryAfter ?? backoff)
+    d.report(transient, 'refresh')
+    emit('refreshFailed', { error: transient, transient: true, retryAt })
+    schedule()
+    return false
+  }
+
+  return {
+    refresh,
+    schedule,
+    /** Another tab started or finished a refresh. */
+    remote(active: boolean) {
+      clearRemote()
+      // A tab that closes mid-refresh never says it stopped: forget it after a bound.
+      if (active) remote = timers.setTimeout(() => ((remote = null), busy()), 2 * o.refreshTimeout)
+      busy()
+    },
+    /** A refresh known to be in progress here or in another tab, bounded by refreshTimeout; else null. */
+    pending: (): Promise<unknown> | null =>
+      flight ? within(flight, o.refreshTimeout, false, timers) : remote !== null ? d.until(() => remote === null, o.refreshTimeout) : null,
+    adopted(lifetime: number) {
+      ttl = lifetime
+      failures = 0
+      retryAt = null
+      schedule()
+    },
+    reset() {
+      failures = 0
+      retryAt = null
+      schedule()
+    },
+    check() {
+      waking = true
+      timer.check()
+      waking = false
+    },
+    online: () => retryAt !== null && void refresh('online'),
+    destroy() {
+      destroyed = true
+      timer.set(null)
+      clearRemote()
+    },
+  }
+}

@@ -1,0 +1,53 @@
+// session-continuity/fetch: only "401 → one refresh → replay once", for one tab. No state,
+// no timers, no cross-tab coordination (use createSession for rotating refresh tokens in
+// several tabs: it serialises refreshes across tabs).
+//   const api = createRefreshingFetch({ refreshUrl: '/auth/refresh' })
+//   const res = await api('/api/orders')
+import { callRefreshEndpoint } from '../http/refresh-call.js'
+import { createSessionFetch } from '../http/fetch.js'
+import { createOriginCheck } from '../http/origin.js'
+import type { RefreshResult } from '../base/types.js'
+import { OptionError } from '../base/errors.js'
+
+export interface RefreshingFetchOptions {
+  /** POSTed with cookies on a 401 (default '/auth/refresh'). */
+  refreshUrl?: string
+  /** Replaces the built-in refresh call; resolve with the result, throw to mean "failed". */
+  refresh?: () => Promise<RefreshResult>
+  /** Extra origins (absolute) allowed to receive credentials. */
+  tokenOrigins?: readonly string[]
+  /** The access token to start with (bearer); later ones come from each refresh result. */
+  accessToken?: string
+  fetch?: typeof fetch
+}
+
+export interface RefreshingFetch {
+  (input: RequestInfo | URL, init?: RequestInit & { replay?: boolean }): Promise<Response>
+  /** Refreshes now (joins one in flight); true on success. */
+  refresh(): Promise<boolean>
+}
+
+export function createRefreshingFetch(options: RefreshingFetchOptions = {}): RefreshingFetch {
+  const { refreshUrl = '/auth/refresh', refresh: custom, tokenOrigins = [], fetch: given } = options
+  if (process.env.NODE_ENV != 'production' && custom !== undefined && typeof custom != 'function') throw new OptionError('refresh', 'a function', custom)
+  const raw = () => given ?? globalThis.fetch
+  let token = options.accessToken ?? null
+  let version = 0
+  let flight: Promise<boolean> | null = null
+  const refresh = () =>
+    (flight ??= (custom ? custom() : callRefreshEndpoint(raw(), refreshUrl, Date.now()))
+      .then((result) => ((token = result.accessToken ?? token), version++, true), () => false)
+      .finally(() => (flight = null)))
+  const wrapped = createSessionFetch({
+    fetch: raw,
+    target: createOriginCheck(tokenOrigins),
+    token: () => token,
+    version: () => version,
+    live: () => true,
+    pending: () => flight,
+    refresh,
+    skipped() {},
+  }) as RefreshingFetch
+  wrapped.refresh = refresh
+  return wrapped
+}

@@ -1,0 +1,81 @@
+// The diagnostics part: a timeline of the session's decisions in this tab, with a short tab
+// id, for debugging cross-tab behaviour. It records what happened and when (refresh started
+// and why, lock waits, another tab's result used, messages sent and received by type,
+// backoff, sign-out and its reason), never a token, a refresh secret or user data.
+//   const session = createSession({ use: [diagnostics()] })
+//   session.onTimeline((entry) => console.debug(entry)); session.timeline()
+import type { Part, TraceEntry } from '../../core/types.js'
+
+export interface TimelineEntry extends TraceEntry {
+  /** When (the session's clock, ms). */
+  at: number
+  /** This tab's short random id (the same in every entry of this tab). */
+  tab: string
+}
+
+export interface DiagnosticsMethods {
+  /** The recorded entries, oldest first (at most `size`). */
+  timeline(): TimelineEntry[]
+  /** Calls `listener` with every new entry; returns the unsubscribe function. */
+  onTimeline(listener: (entry: TimelineEntry) => void): () => void
+}
+
+export function diagnostics({ size = 200 }: { size?: number } = {}): Part<DiagnosticsMethods> {
+  const tab = Math.random().toString(36).slice(2, 6)
+  const entries: TimelineEntry[] = []
+  const listeners = new Set<(entry: TimelineEntry) => void>()
+  let now = () => Date.now()
+  const record = (entry: TraceEntry) => {
+    const full = { ...entry, at: now(), tab }
+    entries.push(full)
+    if (entries.length > size) entries.shift()
+    listeners.forEach((listener) => listener(full))
+  }
+  // Only the message's type and sender leave the message: never its credentials or user.
+  const kind = (m: any) => ({ type: String(m?.type), from: String(m?.from ?? '') })
+  return {
+    channel: (inner) =>
+      inner && {
+        post(m) {
+          record({ what: 'sent', ...kind(m) })
+          inner.post(m)
+        },
+        subscribe: (handler) =>
+          inner.subscribe((m) => {
+            record({ what: 'received', ...kind(m) })
+            handler(m)
+          }),
+        close: () => inner.close(),
+      },
+    lock: (inner) =>
+      inner && {
+        ...inner,
+        run(name, fn, timeoutMs) {
+          const asked = now()
+          return inner.run(
+            name,
+            () => {
+              record({ what: 'lockGranted', lock: name, waitedMs: now() - asked })
+              return fn()
+            },
+            timeoutMs,
+          )
+        },
+      },
+    setup(ctx) {
+      now = ctx.now
+      ctx.on('trace', record)
+      ctx.on('refreshed', ({ source, version }) => record({ what: 'refreshed', source, version }))
+      ctx.on('refreshFailed', ({ transient, retryAt }) => record({ what: transient ? 'backoff' : 'refreshRejected', retryAt }))
+      ctx.on('lockTimeout', ({ lock, waitedMs }) => record({ what: 'lockTimeout', lock, waitedMs }))
+      ctx.on('resumed', ({ status }) => record({ what: 'resumed', status }))
+      return {
+        timeline: () => entries.slice(),
+        onTimeline(listener) {
+          listeners.add(listener)
+          return () => void listeners.delete(listener)
+        },
+      }
+    },
+  }
+}
