@@ -48,6 +48,8 @@ function origin(option: string, value: any): string {
 
 export function normalizeOptions(input: SessionOptions<any> | undefined): Options {
   const o = object('options', input)
+  // Options of earlier versions that became parts: say where they went.
+  if (DEV) for (const [key, part] of [['idle', 'idle'], ['absoluteWarnBefore', 'idle'], ['returnTo', 'returnTo']]) if (key in o) fail(key!, `passed as a part now: use: [${part}({ ... })]`, o[key!])
   // The object-valued options ('o') are checked below; read() checks the rest and unknown keys.
   const plain = read(SPEC.replace(/ \w+:o/g, ''), o, '', SPEC)
   const retryOption = object('retry', o.retry)

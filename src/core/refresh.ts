@@ -69,7 +69,6 @@ export function createRefresher(d: RefresherDeps) {
 
   function run(why: Why): Promise<boolean> {
     const startVersion = getState().version
-    const requestedAt = now()
     d.set({ refreshing: true })
     emit('trace', { what: 'refresh', why })
     tabs?.post('refreshing', { active: true })
@@ -77,7 +76,7 @@ export function createRefresher(d: RefresherDeps) {
     // (see holdingLock), so `done` resolves the flight, not the lock callback.
     return new Promise<boolean>((done) => {
       let ran = false
-      const work = () => ((ran = true), holdingLock(startVersion, requestedAt, done))
+      const work = () => ((ran = true), holdingLock(startVersion, done))
       if (!tabs) return void work()
       tabs.lock.run(`${name}:refresh`, work, o.lockTimeout).catch((error) => {
         if (ran) return done(false)
@@ -92,13 +91,13 @@ export function createRefresher(d: RefresherDeps) {
   }
 
   /** Another tab's result that arrived while this tab waited for the lock, if any. */
-  async function otherTabsResult(startVersion: number, requestedAt: number): Promise<boolean | null> {
+  async function otherTabsResult(startVersion: number): Promise<boolean | null> {
     const authenticated = () => getState().status == 'authenticated'
     if (getState().version != startVersion) return authenticated()
     const marker = await tabs?.latest()
-    // Versions are creation times, so a marker newer than our request is a change made
-    // while we waited. Its broadcast may still be on its way: give it a moment.
-    if (!marker || marker.version < requestedAt || marker.version <= startVersion) return null
+    // A marker newer than the credentials this refresh started from is a change this tab has
+    // not heard of yet (the lock grant can overtake the broadcast): give the message a moment.
+    if (!marker || marker.version <= startVersion) return null
     const secretive = d.bearer || d.secret() !== undefined
     if (await reach(marker.version, secretive ? 2_000 : 500)) return authenticated()
     if (marker.kind == 'o') return d.endLocally(marker.reason!, marker.version, true), false
@@ -116,8 +115,8 @@ export function createRefresher(d: RefresherDeps) {
     return true
   }
 
-  async function holdingLock(startVersion: number, requestedAt: number, done: (fresh: boolean) => void): Promise<void> {
-    const other = destroyed ? false : await otherTabsResult(startVersion, requestedAt)
+  async function holdingLock(startVersion: number, done: (fresh: boolean) => void): Promise<void> {
+    const other = destroyed ? false : await otherTabsResult(startVersion)
     if (other !== null) return done(other)
     const controller = new AbortController()
     const abort = timers.setTimeout(() => controller.abort(), o.refreshTimeout)

@@ -131,8 +131,8 @@ export function createSession<User = RegisteredUser, const Parts extends readonl
     // Credentials from another tab replace the secret too: a tab never keeps a rotated one.
     secret = c.refreshToken
     creds = c
-    refresher.adopted(c.expiresAt - now())
     set({ status: 'authenticated', expiresAt: c.expiresAt, absoluteExpiresAt: c.absoluteExpiresAt, user, version: c.version, reason: null, fromOtherTab: false })
+    refresher.adopted(c.expiresAt - now())
     absolute.set(c.absoluteExpiresAt)
     if (resumed || kind == 'signedIn') {
       const id = identity(user)
@@ -147,24 +147,24 @@ export function createSession<User = RegisteredUser, const Parts extends readonl
   const absolute = createDeadline(now, timers, () => void forcedEnd('expired'))
 
   /** Signs this tab out without asking the server. */
-  function endLocally(reason: SignOutReason, version: number, fromOtherTab: boolean) {
+  function endLocally(reason: SignOutReason, version: number, fromOtherTab: boolean, save = reason != 'logout') {
     token = creds = null
     secret = undefined
     absolute.set(null)
     refresher.reset()
     set({ status: 'signedOut', reason, fromOtherTab, version, expiresAt: null, absoluteExpiresAt: null, user: null, refreshing: false })
-    const ending = { reason, fromOtherTab, forced: reason != 'logout', returnTo: null }
+    const ending = { reason, fromOtherTab, save, returnTo: null }
     emit('ending', ending)
     emit('signedOut', { reason, fromOtherTab, returnTo: ending.returnTo })
     emit('trace', { what: 'signedOut', reason, fromOtherTab })
   }
 
-  async function endSession(reason: SignOutReason, everywhere: boolean) {
+  async function endSession(reason: SignOutReason, everywhere: boolean, save?: boolean) {
     const context = { reason, refreshToken: secret, accessToken: token ?? undefined }
     const headers: Record<string, string> = token ? { Authorization: `Bearer ${token}` } : {}
     const version = nextVersion()
     if (state.status != 'signedOut') {
-      endLocally(reason, version, false)
+      endLocally(reason, version, false, save)
       if (everywhere && tabs) {
         tabs.post('signedOut', { reason, version })
         // Held before the end lock is released: a tab granted it next sees the sign-out
@@ -235,9 +235,9 @@ export function createSession<User = RegisteredUser, const Parts extends readonl
       listen(window, 'online', refresher.online),
     )
 
-  // A relative refreshUrl with no page to resolve it against (SSR, Node) cannot work: such a
-  // session stays 'unknown' and keeps no timer alive.
-  const runnable = o.refresh || typeof location != 'undefined' || /^https?:/.test(o.refreshUrl)
+  // A relative refreshUrl with no page to resolve it against (SSR, Node) and the global fetch
+  // cannot work: such a session stays 'unknown' and keeps no timer alive.
+  const runnable = o.refresh || options!.fetch || typeof location != 'undefined' || /^https?:/.test(o.refreshUrl)
 
   const session: Session<any> = {
     options: { name, credentials: o.credentials, loginUrl: o.loginUrl },
@@ -273,7 +273,7 @@ export function createSession<User = RegisteredUser, const Parts extends readonl
       if (problem) throw new OptionError('signIn(result)', `a refresh result ({ expiresIn, accessToken?, ... }): ${problem}`, result)
       void accept(result, 'signedIn')
     },
-    signOut: ({ reason = 'logout', everywhere = true } = {}) => endSession(reason, everywhere),
+    signOut: ({ reason = 'logout', everywhere = true, saveReturnTo } = {}) => endSession(reason, everywhere, saveReturnTo),
     authorizationFor: (url) => (token && target(url) ? `Bearer ${token}` : null),
     isTrustedUrl: (url) => !!target(url),
     destroy() {
@@ -289,6 +289,7 @@ export function createSession<User = RegisteredUser, const Parts extends readonl
   }
   const context: PartContext = {
     name,
+    crossTab: !!tabs,
     loginUrl: o.loginUrl,
     timers,
     now,

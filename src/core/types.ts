@@ -123,6 +123,8 @@ export interface SignOutOptions {
   reason?: SignOutReason
   /** Also sign out the other tabs (default true). */
   everywhere?: boolean
+  /** With the returnTo() part: save the current URL to come back to (default: only for forced sign-outs). */
+  saveReturnTo?: boolean
 }
 
 export interface Session<User = RegisteredUser> {
@@ -155,8 +157,8 @@ export interface PartEvents<User = RegisteredUser> extends SessionEvents<User> {
   wake: undefined
   /** A tab that just opened asked: answer with what the part shares (the core sends the credentials). */
   hello: undefined
-  /** Just before `signedOut` is emitted; a part may fill in `returnTo`. */
-  ending: { reason: SignOutReason; fromOtherTab: boolean; forced: boolean; returnTo: string | null }
+  /** Just before `signedOut` is emitted; a part may fill in `returnTo` (`save`: forced, or asked for). */
+  ending: { reason: SignOutReason; fromOtherTab: boolean; save: boolean; returnTo: string | null }
   /** A decision the session took, for diagnostics (never a secret or user data). */
   trace: TraceEntry
   /** The session is being destroyed: remove listeners and timers. */
@@ -171,6 +173,8 @@ export interface TraceEntry {
 
 export interface PartContext<User = RegisteredUser> {
   readonly name: string
+  /** Whether the session talks to other tabs (post and receive do nothing when false). */
+  readonly crossTab: boolean
   readonly loginUrl: string
   readonly timers: Timers
   now(): number
@@ -205,4 +209,5 @@ export interface Part<Methods extends object = {}> {
 
 type UnionToIntersection<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never
 /** The methods a list of parts contributes, merged. */
-export type PartMethods<Parts extends readonly Part<any>[]> = [Parts[number]] extends [never] ? {} : UnionToIntersection<Parts[number] extends Part<infer M> ? M : never>
+type MethodsOf<P> = P extends Part<infer M> ? (unknown extends M ? {} : M) : never
+export type PartMethods<Parts extends readonly Part<any>[]> = [Parts[number]] extends [never] ? {} : UnionToIntersection<MethodsOf<Parts[number]>>

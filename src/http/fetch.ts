@@ -64,8 +64,6 @@ export function createSessionFetch(d: FetchDeps) {
     const method = (init?.method ?? (request ? (input as Request).method : 'GET')).toUpperCase()
     if (stream || init?.replay === false || (d.replay && !d.replay({ url, method }))) {
       // A spent stream would replay as an empty body; an opted-out request is the app's to retry.
-      // The session still heals, so the next request goes out with fresh credentials.
-      if (d.version() == version) void d.refresh()
       d.skipped(url, stream ? 'unreplayableBody' : 'notReplayable')
       return first
     }

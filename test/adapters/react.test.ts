@@ -2,7 +2,7 @@ import { act, cleanup, render, screen } from '@testing-library/react'
 import { createElement, StrictMode, useRef } from 'react'
 import { renderToString } from 'react-dom/server'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { createSession, type Session } from '../../src/index.js'
+import { createSession, idle, type Session } from '../../src/index.js'
 import { SessionProvider, useIdleWarning, useSession } from '../../src/adapters/react.js'
 
 ;(globalThis as any).IS_REACT_ACT_ENVIRONMENT = true
@@ -14,8 +14,8 @@ afterEach(() => {
   vi.useRealTimers()
 })
 
-function make(idle = { timeout: 60_000, warnBefore: 10_000 }) {
-  const session = createSession({ crossTab: false, fetch: async () => Response.json({ expiresIn: 3600 }), idle })
+function make(idleOptions = { timeout: 60_000, warnBefore: 10_000 }) {
+  const session = createSession({ crossTab: false, fetch: async () => Response.json({ expiresIn: 3600 }), use: [idle(idleOptions)] })
   sessions.push(session)
   return session
 }

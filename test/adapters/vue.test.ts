@@ -1,7 +1,7 @@
 import { mount } from '@vue/test-utils'
 import { defineComponent, h, nextTick } from 'vue'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { createSession, type Session } from '../../src/index.js'
+import { createSession, idle, type Session } from '../../src/index.js'
 import { sessionPlugin, useIdleWarning, useSession } from '../../src/adapters/vue.js'
 
 let sessions: Session[] = []
@@ -11,7 +11,7 @@ afterEach(() => {
   vi.useRealTimers()
 })
 function make() {
-  const session = createSession({ crossTab: false, fetch: async () => Response.json({ expiresIn: 3600 }), idle: { timeout: 60_000, warnBefore: 10_000 } })
+  const session = createSession({ crossTab: false, fetch: async () => Response.json({ expiresIn: 3600 }), use: [idle({ timeout: 60_000, warnBefore: 10_000 })] })
   sessions.push(session)
   let live = 0
   const subscribe = session.subscribe

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createSession, OptionError } from '../../src/index.js'
+import { createSession, idle, OptionError, returnTo } from '../../src/index.js'
 
 const bad: Array<[string, Record<string, unknown>, RegExp]> = [
   ['options not an object', 42 as any, /`options` must be an object/],
@@ -12,7 +12,7 @@ const bad: Array<[string, Record<string, unknown>, RegExp]> = [
   ['NaN refreshBefore', { refreshBefore: NaN }, /`refreshBefore`/],
   ['Infinity refreshTimeout', { refreshTimeout: Infinity }, /`refreshTimeout`/],
   ['zero lockTimeout', { lockTimeout: 0 }, /`lockTimeout` must be a finite number of ms >= 1/],
-  ['string absoluteWarnBefore', { absoluteWarnBefore: '60' }, /`absoluteWarnBefore`/],
+  ['absoluteWarnBefore of earlier versions', { absoluteWarnBefore: 60 }, /`absoluteWarnBefore` must be passed as a part now: use: \[idle\(/],
   ['tokenOrigins not array', { tokenOrigins: 'https://a.com' }, /`tokenOrigins` must be an array/],
   ['relative tokenOrigins entry', { tokenOrigins: ['/api'] }, /`tokenOrigins\[0\]` must be an absolute http\(s\) origin/],
   ['tokenOrigins with a path', { tokenOrigins: ['https://ok.com', 'https://api.com/v1'] }, /`tokenOrigins\[1\]`/],
@@ -22,8 +22,12 @@ const bad: Array<[string, Record<string, unknown>, RegExp]> = [
   ['now not a function', { now: 0 }, /`now` must be a function/],
   ['timers without clearTimeout', { timers: { setTimeout } }, /`timers` must be an object with setTimeout and clearTimeout/],
   ['crossTab string', { crossTab: 'yes' }, /`crossTab` must be a boolean or/],
-  ['returnTo.storage wrong', { returnTo: { storage: 'cookie' } }, /`returnTo.storage` must be 'session' or 'local' or 'none'/],
-  ['returnTo.param empty', { returnTo: { param: '' } }, /`returnTo.param`/],
+  ['returnTo of earlier versions', { returnTo: { param: 'next' } }, /`returnTo` must be passed as a part now: use: \[returnTo\(/],
+  ['use not an array', { use: idle({ timeout: 1000 }) }, /`use` must be an array/],
+  ['use entry not a part', { use: [() => {}] }, /`use\[0\]` must be a part/],
+  ['logout not a function', { logout: '/bye' }, /`logout` must be a function/],
+  ['replay not a function', { replay: ['GET'] }, /`replay` must be a function/],
+  ['negative logoutTimeout', { logoutTimeout: -5 }, /`logoutTimeout` must be a finite number of ms >= 0/],
   ['retry.max below base', { retry: { base: 5000, max: 1000 } }, /`retry.max` must be a finite number of ms >= 5000/],
   ['beforeSignOut not a function', { beforeSignOut: true }, /`beforeSignOut` must be a function/],
   ['name blank', { name: '   ' }, /`name` must be a non-empty string/],
@@ -60,13 +64,19 @@ describe('createSession validates every option', () => {
       tokenOrigins: ['https://api.example.com', 'http://localhost:8080/'],
       refreshBefore: 0,
       name: 'app',
-      idle: { timeout: 60_000, warnBefore: 10_000 },
-      absoluteWarnBefore: 1,
+      use: [idle({ timeout: 60_000, warnBefore: 10_000, absoluteWarnBefore: 1 }), returnTo({ param: 'next', storage: 'local' })],
       crossTab: false,
-      returnTo: { param: 'next', storage: 'local' },
       retry: { base: 10, max: 10 },
     })
     expect(session.options).toEqual({ name: 'app', credentials: 'bearer', loginUrl: '/l' })
     session.destroy()
+  })
+
+  it("parts validate their own options, named with the part's prefix", () => {
+    expect(() => returnTo({ storage: 'cookie' as any })).toThrow(/`returnTo.storage` must be 'session' or 'local' or 'none'/)
+    expect(() => returnTo({ param: '' })).toThrow(/`returnTo.param`/)
+    expect(() => returnTo({ params: 'x' } as any)).toThrow(/`returnTo.params` must be one of the known options/)
+    expect(() => idle({ timeout: 1000, absoluteWarnBefore: '60' as any })).toThrow(/`idle.absoluteWarnBefore`/)
+    expect(() => idle({ timeout: 1000, warnbefore: 5 } as any)).toThrow(/`idle.warnbefore` must be one of the known options/)
   })
 })

@@ -1,8 +1,8 @@
 // Presence as the session uses it: warning, idle sign-out, absolute expiry, and the
 // proactive refresh pausing while the user is away. Fake clock throughout.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { createSession } from '../../src/index.js'
-import type { Session, SessionEvents, SessionOptions } from '../../src/index.js'
+import { createSession, idle, returnTo } from '../../src/index.js'
+import type { IdleMethods, ReturnToMethods, Session, SessionEvents, SessionOptions } from '../../src/index.js'
 import { createStubServer, type StubServer } from '../helpers/stub-server.js'
 
 let sessions: Session[] = []
@@ -17,7 +17,7 @@ afterEach(() => {
 })
 
 async function started(server: StubServer, options: SessionOptions) {
-  const session = createSession({ credentials: 'bearer', crossTab: false, fetch: server.fetch, ...options })
+  const session = createSession({ credentials: 'bearer', crossTab: false, fetch: server.fetch, ...options }) as Session & IdleMethods & ReturnToMethods
   sessions.push(session)
   await session.start()
   return session
@@ -27,13 +27,14 @@ const record = (session: Session) => {
   for (const name of ['warning', 'active', 'idle', 'expiring', 'signedOut', 'refreshed'] as const) session.on(name, (p) => seen.push([name, p]))
   return seen
 }
-const idle = { timeout: 60_000, warnBefore: 10_000 }
+const idleOptions = { timeout: 60_000, warnBefore: 10_000 }
+const withIdle = (extra = {}) => [idle({ ...idleOptions, ...extra }), returnTo()]
 
 describe('presence in the session', () => {
   it('warns at idleAt - warnBefore, counts down, then signs out with reason idle and a return URL', async () => {
     history.replaceState(null, '', '/orders/42?tab=items#line-3')
     const server = createStubServer({ expiresIn: 3600 })
-    const session = await started(server, { idle })
+    const session = await started(server, { use: withIdle() })
     const seen = record(session)
     const start = Date.now()
     expect(session.getState()).toMatchObject({ presence: 'active', idleAt: start + 60_000, warnAt: start + 50_000 })
@@ -47,13 +48,13 @@ describe('presence in the session', () => {
     await vi.waitFor(() => expect(session.getState().status).toBe('signedOut'))
     expect(session.getState().reason).toBe('idle')
     expect(seen.map(([n]) => n)).toEqual(['warning', 'idle', 'signedOut'])
-    expect(seen[2]![1]).toEqual({ reason: 'idle', returnTo: '/orders/42?tab=items#line-3' })
+    expect(seen[2]![1]).toEqual({ reason: 'idle', fromOtherTab: false, returnTo: '/orders/42?tab=items#line-3' })
     expect(server.calls.logout).toBe(1)
     expect(session.consumeReturnTo()).toBe('/orders/42?tab=items#line-3')
   })
 
   it('a stray mousemove does not dismiss the warning; stayActive() does', async () => {
-    const session = await started(createStubServer({ expiresIn: 3600 }), { idle })
+    const session = await started(createStubServer({ expiresIn: 3600 }), { use: withIdle() })
     await vi.advanceTimersByTimeAsync(51_000)
     document.dispatchEvent(new Event('pointermove'))
     expect(session.getState().presence).toBe('warning')
@@ -63,7 +64,7 @@ describe('presence in the session', () => {
   })
 
   it('dismissOnActivity: true lets activity dismiss the warning', async () => {
-    const session = await started(createStubServer({ expiresIn: 3600 }), { idle: { ...idle, dismissOnActivity: true } })
+    const session = await started(createStubServer({ expiresIn: 3600 }), { use: withIdle({ dismissOnActivity: true }) })
     await vi.advanceTimersByTimeAsync(51_000)
     document.dispatchEvent(new Event('keydown'))
     expect(session.getState().presence).toBe('active')
@@ -71,7 +72,7 @@ describe('presence in the session', () => {
 
   it("onIdle: 'none' only reports, and activity brings the user back", async () => {
     const server = createStubServer({ expiresIn: 3600 })
-    const session = await started(server, { idle: { ...idle, onIdle: 'none' } })
+    const session = await started(server, { use: withIdle({ onIdle: 'none' }) })
     await vi.advanceTimersByTimeAsync(61_000)
     expect(session.getState()).toMatchObject({ status: 'authenticated', presence: 'idle' })
     document.dispatchEvent(new Event('pointerdown'))
@@ -81,7 +82,7 @@ describe('presence in the session', () => {
 
   it('a tab that slept past the idle deadline signs out the moment it wakes (focus does not rescue it)', async () => {
     const server = createStubServer({ expiresIn: 3600 })
-    const session = await started(server, { idle })
+    const session = await started(server, { use: withIdle() })
     vi.setSystemTime(Date.now() + 5 * 60_000) // the laptop slept: no timer ran
     window.dispatchEvent(new Event('focus'))
     await vi.waitFor(() => expect(session.getState().status).toBe('signedOut'))
@@ -89,7 +90,7 @@ describe('presence in the session', () => {
   })
 
   it('a throttled background tab that wakes inside the warning window warns at once', async () => {
-    const session = await started(createStubServer({ expiresIn: 3600 }), { idle })
+    const session = await started(createStubServer({ expiresIn: 3600 }), { use: withIdle() })
     vi.setSystemTime(Date.now() + 55_000)
     document.dispatchEvent(new Event('visibilitychange'))
     expect(session.getState().presence).toBe('warning')
@@ -98,7 +99,7 @@ describe('presence in the session', () => {
 
   it('no proactive refresh while warning or idle; activity after resuming refreshes when due', async () => {
     const server = createStubServer({ expiresIn: 120 })
-    const session = await started(server, { idle: { timeout: 100_000, warnBefore: 50_000, onIdle: 'none' }, refreshBefore: 30_000 })
+    const session = await started(server, { use: [idle({ timeout: 100_000, warnBefore: 50_000, onIdle: 'none' })], refreshBefore: 30_000 })
     // Access expires at +120 s, proactive refresh due at +90 s, but warning starts at +50 s.
     await vi.advanceTimersByTimeAsync(95_000)
     expect(server.calls.refresh).toBe(1)
@@ -109,7 +110,7 @@ describe('presence in the session', () => {
 
   it('absolute expiry: expiring fires absoluteWarnBefore ahead, stayActive cannot dismiss it, then reason expired', async () => {
     const server = createStubServer({ expiresIn: 3600, result: { absoluteExpiresIn: 600 } })
-    const session = await started(server, { absoluteWarnBefore: 60_000 })
+    const session = await started(server, { use: [idle({ timeout: 3_600_000, absoluteWarnBefore: 60_000 })] })
     const seen = record(session)
     const start = Date.now()
     expect(session.getState().absoluteExpiresAt).toBe(start + 600_000)
@@ -127,7 +128,7 @@ describe('presence in the session', () => {
     const server = createStubServer({ expiresIn: 3600 })
     const order: string[] = []
     const session = await started(server, {
-      idle,
+      use: withIdle(),
       beforeSignOutTimeout: 2_000,
       beforeSignOut: ({ reason }) => {
         order.push(`hook:${reason}`)
@@ -143,7 +144,7 @@ describe('presence in the session', () => {
 
   it('a throwing beforeSignOut never blocks the sign-out and is reported', async () => {
     const session = await started(createStubServer({ expiresIn: 3600 }), {
-      idle,
+      use: withIdle(),
       beforeSignOut: () => {
         throw new Error('draft save failed')
       },
@@ -156,15 +157,15 @@ describe('presence in the session', () => {
   })
 
   it('an explicit logout saves no return URL unless asked', async () => {
-    const session = await started(createStubServer(), { idle })
+    const session = await started(createStubServer(), { use: withIdle() })
     const outs: unknown[] = []
     session.on('signedOut', (e) => outs.push(e))
     await session.signOut()
-    expect(outs).toEqual([{ reason: 'logout', returnTo: null }])
+    expect(outs).toEqual([{ reason: 'logout', fromOtherTab: false, returnTo: null }])
     session.signIn({ expiresIn: 60, accessToken: 'a' })
     history.replaceState(null, '', '/keep?me=1')
     await session.signOut({ saveReturnTo: true })
-    expect(outs[1]).toEqual({ reason: 'logout', returnTo: '/keep?me=1' })
+    expect(outs[1]).toEqual({ reason: 'logout', fromOtherTab: false, returnTo: '/keep?me=1' })
   })
 
   it('destroy() removes every listener and timer it added', async () => {
@@ -176,7 +177,7 @@ describe('presence in the session', () => {
       vi.spyOn(target, 'addEventListener').mockImplementation((type: string, fn: any, o?: any) => (added.push(type), add(type, fn, o)))
       vi.spyOn(target, 'removeEventListener').mockImplementation((type: string, fn: any, o?: any) => (removed.push(type), remove(type, fn, o)))
     }
-    const session = await started(createStubServer(), { idle, absoluteWarnBefore: 1000 })
+    const session = await started(createStubServer(), { use: withIdle({ absoluteWarnBefore: 1000 }) })
     expect(added.length).toBeGreaterThan(8)
     expect(vi.getTimerCount()).toBeGreaterThan(0)
     session.destroy()
@@ -186,7 +187,7 @@ describe('presence in the session', () => {
 
   it('a storm of 1000 pointermove events arms no timer', async () => {
     const timers = { setTimeout: vi.fn((fn: () => void, ms: number) => setTimeout(fn, ms)), clearTimeout: (id: any) => clearTimeout(id) }
-    const session = await started(createStubServer({ expiresIn: 3600 }), { idle, timers })
+    const session = await started(createStubServer({ expiresIn: 3600 }), { use: withIdle(), timers })
     const before = timers.setTimeout.mock.calls.length
     for (let i = 0; i < 1000; i++) {
       vi.setSystemTime(Date.now() + 1)
@@ -197,12 +198,14 @@ describe('presence in the session', () => {
   })
 
   it('idle options are validated with errors naming the option', () => {
-    expect(() => createSession({ idle: { timeout: 1000, warnBefore: 1000 } })).toThrow(/idle.warnBefore/)
-    expect(() => createSession({ idle: { timeout: -1 } })).toThrow(/idle.timeout/)
-    expect(() => createSession({ idle: { timeout: Infinity } })).toThrow(/idle.timeout/)
-    expect(() => createSession({ idle: { timeout: 1000, events: ['keydown', 'hover'] } })).toThrow(/idle.events\[1\]/)
-    expect(() => createSession({ idle: { timeout: 1000, onIdle: 'logout' as any } })).toThrow(/idle.onIdle/)
-    expect(() => createSession({ idle: { timeout: 1000, target: {} as any } })).toThrow(/idle.target/)
-    expect(() => createSession({ idle: 5 as any })).toThrow(/`idle`/)
+    expect(() => idle({ timeout: 1000, warnBefore: 1000 })).toThrow(/idle.warnBefore/)
+    expect(() => idle({ timeout: -1 })).toThrow(/idle.timeout/)
+    expect(() => idle({ timeout: Infinity })).toThrow(/idle.timeout/)
+    expect(() => idle({ timeout: 1000, events: ['keydown', 'hover'] })).toThrow(/idle.events\[1\]/)
+    expect(() => idle({ timeout: 1000, onIdle: 'logout' as any })).toThrow(/idle.onIdle/)
+    expect(() => idle({ timeout: 1000, target: {} as any })).toThrow(/idle.target/)
+    // The option of earlier versions points to the part in development builds.
+    expect(() => createSession({ idle: { timeout: 1000 } } as any)).toThrow(/use: \[idle\(/)
+    expect(() => idle(5 as any)).toThrow(/`idle`/)
   })
 })

@@ -2,9 +2,9 @@
 // the locks, the channel or storage misbehave. Each case asserts the outcome, not internals.
 import fc from 'fast-check'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { createSession } from '../../src/index.js'
+import { createSession, idle, returnTo } from '../../src/index.js'
 import type { Session, SessionOptions } from '../../src/index.js'
-import { createTabChannel } from '../../src/tabs/channel.js'
+import { createStorageChannel } from '../../src/parts/fallback/storage-channel.js'
 import { createStubServer, type StubServer } from '../helpers/stub-server.js'
 import { createLocalHub, createLocalLock } from '../helpers/tabs.js'
 
@@ -92,7 +92,7 @@ describe('network and server faults', () => {
     const remove = window.removeEventListener.bind(window)
     vi.spyOn(window, 'addEventListener').mockImplementation((...a: Parameters<typeof add>) => (listeners.added++, add(...a)))
     vi.spyOn(window, 'removeEventListener').mockImplementation((...a: Parameters<typeof remove>) => (listeners.removed++, remove(...a)))
-    const session = make(server, { idle: { timeout: 3_600_000 } })
+    const session = make(server, { use: [idle({ timeout: 3_600_000 })] })
     await session.start()
     const timersAtStart = vi.getTimerCount()
     const listenersAtStart = listeners.added - listeners.removed
@@ -155,7 +155,7 @@ describe('channel and storage faults', () => {
     vi.stubGlobal('BroadcastChannel', undefined)
     const writes: string[] = []
     const storage = { setItem: (_k: string, v: string) => writes.push(v), removeItem: () => {}, getItem: () => null } as unknown as Storage
-    const channel = createTabChannel('app', storage)!
+    const channel = createStorageChannel('app', storage)!
     channel.post({ v: 1, from: 'a', type: 'refreshed', credentials: { version: 2, expiresAt: 3, absoluteExpiresAt: null, accessToken: 'SECRET', user: { email: 'a@b' } } })
     expect(writes).toHaveLength(1)
     expect(writes[0]).not.toContain('SECRET')
@@ -177,7 +177,7 @@ describe('channel and storage faults', () => {
         throw new Error('no')
       },
     } as unknown as Storage
-    const channel = createTabChannel('app', throwing)!
+    const channel = createStorageChannel('app', throwing)!
     expect(() => channel.post({ v: 1, from: 'a', type: 'hello' })).not.toThrow()
     channel.close()
     expect(() => channel.post({ v: 1, from: 'a', type: 'hello' })).not.toThrow()
@@ -189,7 +189,8 @@ describe('channel and storage faults', () => {
       throw new DOMException('denied', 'SecurityError')
     })
     history.replaceState(null, '', '/login?returnTo=%2Fdeep%3Fx%3D1')
-    const session = make(server)
+    const session = createSession({ credentials: 'bearer', crossTab: false, fetch: server.fetch, use: [returnTo()] })
+    sessions.push(session)
     expect(() => session.saveReturnTo('/somewhere')).not.toThrow()
     expect(session.consumeReturnTo('/home')).toBe('/deep?x=1')
     history.replaceState(null, '', '/start')

@@ -1,6 +1,6 @@
 // A tiny in-memory server behind a fetch function, for fast core tests. It speaks the
 // default contract: POST /auth/refresh, POST /auth/logout, and protected /api/* routes.
-import type { RefreshResult } from '../../src/core/types.js'
+import type { RefreshResult } from '../../src/base/types.js'
 
 export interface StubServer {
   fetch: typeof fetch

@@ -1,19 +1,16 @@
 // In-process stand-ins for BroadcastChannel and Web Locks, so several sessions in one
 // test process behave like tabs of one origin. Test-only: never part of the bundle.
-import { LockTimeoutError } from '../../src/core/errors.js'
-import type { TabChannel, TabLock } from '../../src/core/types.js'
-import { parseMessage } from '../../src/tabs/protocol.js'
+import { LockTimeoutError } from '../../src/base/errors.js'
+import type { TabChannel, TabLock } from '../../src/base/types.js'
 
-/** A hub whose channels deliver to every other channel (JSON round trip, async, validated). */
+/** A hub whose channels deliver to every other channel (JSON round trip, async). */
 export function createLocalHub({ delay = 0 }: { delay?: number } = {}) {
   const members = new Set<(m: unknown) => void>()
   return {
     channel(): TabChannel {
       const handlers = new Set<(m: unknown) => void>()
-      const receive = (m: unknown) => {
-        const parsed = parseMessage(m)
-        if (parsed) handlers.forEach((h) => h(parsed))
-      }
+      // Delivered as sent (after a JSON round trip): the session validates what it receives.
+      const receive = (m: unknown) => handlers.forEach((h) => h(m))
       members.add(receive)
       return {
         post(message) {

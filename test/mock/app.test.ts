@@ -4,7 +4,7 @@
 import { http, HttpResponse } from 'msw'
 import { setupServer } from 'msw/node'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
-import { OptionError } from '../../src/core/errors.js'
+import { OptionError } from '../../src/base/errors.js'
 import { MemoryCookieJar, parseCookieHeader, serializeCookie } from '../../src/mock/cookies.js'
 import { createMockApp, createMockHandlers } from '../../src/mock/index.js'
 

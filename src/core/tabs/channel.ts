@@ -1,5 +1,6 @@
 // The message bus between tabs: BroadcastChannel, or null where it is missing (or refused,
 // as in opaque origins). The fallback part adds a storage-event channel for old browsers.
+import { createEmitter } from '../../base/emitter.js'
 import type { TabChannel } from '../../base/types.js'
 
 export function createBroadcastChannel(name: string): TabChannel | null {
@@ -9,8 +10,9 @@ export function createBroadcastChannel(name: string): TabChannel | null {
   } catch {
     return null
   }
-  const handlers = new Set<(m: unknown) => void>()
-  bc.onmessage = (e) => handlers.forEach((h) => h(e.data))
+  // The emitter isolates handlers: one that throws is reported and the others still run.
+  const bus = createEmitter<{ m: unknown }>()
+  bc.onmessage = (e) => bus.emit('m', e.data)
   return {
     post(m) {
       // DataCloneError or a closed channel: nothing to send, nothing to break.
@@ -18,12 +20,9 @@ export function createBroadcastChannel(name: string): TabChannel | null {
         bc.postMessage(m)
       } catch {}
     },
-    subscribe(handler) {
-      handlers.add(handler)
-      return () => void handlers.delete(handler)
-    },
+    subscribe: (handler) => bus.on('m', handler),
     close() {
-      handlers.clear()
+      bus.clear()
       bc.close()
     },
   }

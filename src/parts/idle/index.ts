@@ -46,7 +46,7 @@ export function idle(options: IdleOptions): Part<IdleMethods> {
       })
       // Leading and trailing edge, at most one message a second: activity storms stay local.
       function share(at: number) {
-        if (sharing !== null) return
+        if (!ctx.crossTab || sharing !== null) return
         const send = () => {
           sharing = null
           lastShared = now()

@@ -2,7 +2,7 @@ import { DEV } from '../../base/dev.js'
 import { check, fail, ms, object, read } from '../../base/validate.js'
 
 /** Every option of idle() (for the unknown-option check and the documented defaults). */
-export const IDLE_SPEC = 'timeout:M warnBefore:m dismissOnActivity:b onIdle:e:signOut|none absoluteWarnBefore:m:60000 events:a target:f'
+export const IDLE_SPEC = 'timeout:M warnBefore:m dismissOnActivity:b onIdle:e:signOut|none absoluteWarnBefore:m:60000 events:a target:o'
 
 export const DEFAULT_EVENTS = ['pointerdown', 'pointermove', 'keydown', 'wheel', 'touchstart', 'scroll', 'focus', 'visibilitychange']
 const KNOWN_EVENTS = [...DEFAULT_EVENTS, 'mousedown', 'mousemove', 'touchmove', 'click', 'keyup', 'pointerup']

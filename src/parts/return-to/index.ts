@@ -30,9 +30,9 @@ export function returnTo(options?: ReturnToOptions): Part<ReturnToMethods> {
   return {
     setup(ctx) {
       const r = createReturnTo({ ...opts, key: `${ctx.name}:returnTo`, loginUrl: ctx.loginUrl })
-      // Forced sign-outs (in this tab or another) keep the place; a chosen logout does not.
+      // Forced sign-outs (in this tab or another) keep the place; a chosen logout does not, unless asked.
       ctx.on('ending', (e) => {
-        if (e.forced) e.returnTo = r.save()
+        if (e.save) e.returnTo = r.save()
       })
       return {
         saveReturnTo: (url) => void r.save(url),

@@ -1,6 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { createTabChannel } from '../../src/tabs/channel.js'
-import type { TabChannel } from '../../src/core/types.js'
+import { createBroadcastChannel } from '../../../src/core/tabs/channel.js'
+import { connectTabs } from '../../../src/core/tabs/sync.js'
+import { CORE_SHAPES } from '../../../src/core/tabs/protocol.js'
+import { createStorageChannel } from '../../../src/parts/fallback/storage-channel.js'
+import { storageFallback } from '../../../src/parts/fallback/index.js'
+import type { TabChannel } from '../../../src/core/types.js'
 
 let open: TabChannel[] = []
 afterEach(() => {
@@ -8,7 +12,7 @@ afterEach(() => {
   open = []
 })
 const channel = (name = 'test-channel') => {
-  const c = createTabChannel(name)!
+  const c = createBroadcastChannel(name)!
   open.push(c)
   return c
 }
@@ -17,8 +21,8 @@ const received = (c: TabChannel) =>
     const off = c.subscribe((m) => (off(), resolve(m)))
   })
 
-describe('createTabChannel over BroadcastChannel', () => {
-  it('delivers validated messages to other channels of the same name only', async () => {
+describe('createBroadcastChannel', () => {
+  it('delivers messages to other channels of the same name only', async () => {
     const [a, b, other] = [channel(), channel(), channel('another-name')]
     const seenByOther = vi.fn()
     other.subscribe(seenByOther)
@@ -28,8 +32,12 @@ describe('createTabChannel over BroadcastChannel', () => {
     expect(seenByOther).not.toHaveBeenCalled()
   })
 
-  it('drops malformed messages and isolates a throwing handler', async () => {
-    const [a, b] = [channel(), channel()]
+  it('the session side drops malformed messages, and a throwing handler does not stop the others', async () => {
+    const [a, raw] = [channel(), channel()]
+    const b = { subscribe: (h: (m: unknown) => void) => {
+      const tabs = connectTabs('test', raw, null, CORE_SHAPES, h as never, false)!
+      return () => tabs.close()
+    } }
     const errors: unknown[] = []
     const onError = (e: unknown) => errors.push(e)
     process.on('uncaughtException', onError)
@@ -46,13 +54,17 @@ describe('createTabChannel over BroadcastChannel', () => {
     expect(String(errors[0])).toContain('handler bug')
   })
 
-  it('falls back to the storage channel when a BroadcastChannel cannot be opened', () => {
+  it('is null when a BroadcastChannel cannot be opened, and the fallback part then uses storage events', () => {
     vi.stubGlobal('BroadcastChannel', function () {
       throw new DOMException('opaque origin', 'SecurityError')
     })
+    expect(createBroadcastChannel('x')).toBeNull()
+    expect(storageFallback().channel!(null, 'x')).not.toBeNull()
+    const native = { post() {}, subscribe: () => () => {}, close() {} }
+    expect(storageFallback().channel!(native, 'x')).toBe(native)
     const writes: string[] = []
     const storage = { setItem: (_k: string, v: string) => writes.push(v), removeItem: () => {}, getItem: () => null } as unknown as Storage
-    const c = createTabChannel('x', storage)!
+    const c = createStorageChannel('x', storage)!
     c.post({ v: 1, from: 'a', type: 'hello' })
     expect(JSON.parse(writes[0]!).m).toEqual({ v: 1, from: 'a', type: 'hello' })
     c.close()

@@ -1,6 +1,9 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { parseMessage } from '../../src/tabs/protocol.js'
+import { CORE_SHAPES, parseMessage } from '../../../src/core/tabs/protocol.js'
+
+// The core's shapes plus one a part registers (the idle part's `activity` and `stayActive`).
+const SHAPES = { ...CORE_SHAPES, activity: 'at:t', stayActive: 'at:t' }
 
 const credentials = { version: 10, expiresAt: 20, absoluteExpiresAt: null, accessToken: 'tok', user: { id: 1 } }
 const valid = [
@@ -62,19 +65,19 @@ const malformed: unknown[] = [
 
 describe('parseMessage', () => {
   it.each(valid.map((m) => [m.type, m]))('accepts a valid %s message', (_, m) => {
-    const parsed = parseMessage(m)
+    const parsed = parseMessage(m, SHAPES)
     expect(parsed).toEqual(m)
     expect(parsed).not.toBe(m) // a fresh object, never the input
   })
 
   it(`rejects ${malformed.length} malformed messages without throwing`, () => {
     expect(malformed.length).toBeGreaterThanOrEqual(30)
-    malformed.forEach((m, i) => expect(parseMessage(m), `malformed[${i}]`).toBeNull())
+    malformed.forEach((m, i) => expect(parseMessage(m, SHAPES), `malformed[${i}]`).toBeNull())
   })
 
   it('drops unknown fields and cannot pollute prototypes', () => {
     const hostile = JSON.parse('{"v":1,"from":"a","type":"signedIn","extra":1,"__proto__":{"polluted":true},"credentials":{"version":1,"expiresAt":2,"absoluteExpiresAt":null,"user":{"__proto__":{"admin":true}}}}')
-    const parsed = parseMessage(hostile) as any
+    const parsed = parseMessage(hostile, SHAPES) as any
     expect(Object.keys(parsed).sort()).toEqual(['credentials', 'from', 'type', 'v'])
     expect(Object.getPrototypeOf(parsed)).toBe(Object.prototype)
     expect(Object.getPrototypeOf(parsed.credentials.user)).toBe(Object.prototype)
@@ -87,7 +90,7 @@ describe('parseMessage', () => {
   it('never throws and returns null or a valid message for any input (fast-check)', () => {
     fc.assert(
       fc.property(fc.oneof(fc.anything(), fc.jsonValue(), fc.object()), (input) => {
-        const out = parseMessage(input)
+        const out = parseMessage(input, SHAPES)
         return out === null || (out.v === 1 && typeof out.from === 'string')
       }),
       { numRuns: 2000 },
@@ -95,6 +98,6 @@ describe('parseMessage', () => {
   })
 
   it('rejects anything over the size cap', () => {
-    expect(parseMessage({ ...base, type: 'activity', at: 1, pad: 'x'.repeat(100) }, 64)).toBeNull()
+    expect(parseMessage({ ...base, type: 'activity', at: 1, pad: 'x'.repeat(100) }, SHAPES, 64)).toBeNull()
   })
 })

@@ -1,10 +1,10 @@
 // Several sessions in one process, sharing an in-process channel hub and lock: the
 // cross-tab rules at unit speed (real browsers cover the same in e2e/tabs.spec.ts).
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { createSession } from '../../src/index.js'
-import type { Session, SessionOptions } from '../../src/index.js'
-import { createStubServer, type StubServer } from '../helpers/stub-server.js'
-import { createLocalHub, createLocalLock } from '../helpers/tabs.js'
+import { createSession, idle } from '../../../src/index.js'
+import type { IdleMethods, Session, SessionOptions } from '../../../src/index.js'
+import { createStubServer, type StubServer } from '../../helpers/stub-server.js'
+import { createLocalHub, createLocalLock } from '../../helpers/tabs.js'
 
 let sessions: Session[] = []
 afterEach(() => {
@@ -114,12 +114,16 @@ describe('sessions across tabs', () => {
     expect(session.authorizationFor('/api')).toBeNull()
   })
 
-  it('logout in one tab signs out every tab (reason otherTab; the origin keeps logout)', async () => {
+  it('logout in one tab signs out every tab with the true reason (fromOtherTab tells them apart); one server logout', async () => {
     const server = createStubServer()
     const { tabs } = tabsOf(3, server)
     await Promise.all(tabs.map((t) => t.start()))
+    const outs: unknown[] = []
+    tabs.forEach((t) => t.on('signedOut', (e) => outs.push(e)))
     await tabs[0]!.signOut()
-    await vi.waitFor(() => expect(tabs.map((t) => t.getState().reason)).toEqual(['logout', 'otherTab', 'otherTab']))
+    await vi.waitFor(() => expect(tabs.map((t) => t.getState().reason)).toEqual(['logout', 'logout', 'logout']))
+    expect(tabs.map((t) => t.getState().fromOtherTab)).toEqual([false, true, true])
+    expect(outs).toEqual([{ reason: 'logout', fromOtherTab: false, returnTo: null }, ...Array(2).fill({ reason: 'logout', fromOtherTab: true, returnTo: null })])
     expect(tabs.every((t) => t.getState().status === 'signedOut')).toBe(true)
     expect(server.calls.logout).toBe(1)
   })
@@ -189,7 +193,7 @@ describe('sessions across tabs', () => {
   })
 
   describe('presence across tabs (fake clock)', () => {
-    const idle = { timeout: 60_000, warnBefore: 10_000 }
+    const idleOptions = { timeout: 60_000, warnBefore: 10_000 }
 
     it('activity in one tab keeps another from warning; the warning then shows in all together', async () => {
       vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
@@ -199,7 +203,7 @@ describe('sessions across tabs', () => {
       // Each "tab" listens on its own target: happy-dom has one document for all of them.
       const targets = [new EventTarget(), new EventTarget()]
       const tabs = targets.map((target) => {
-        const s = createSession({ credentials: 'bearer', fetch: server.fetch, crossTab: { channel: hub.channel(), lock }, idle: { ...idle, target } })
+        const s: Session & IdleMethods = createSession({ credentials: 'bearer', fetch: server.fetch, crossTab: { channel: hub.channel(), lock }, use: [idle({ ...idleOptions, target })] })
         sessions.push(s)
         return s
       })
@@ -220,7 +224,7 @@ describe('sessions across tabs', () => {
       vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
       const server = createStubServer({ expiresIn: 3600 })
       const hub = createLocalHub()
-      const { tabs } = tabsOf(1, server, { idle }, hub)
+      const { tabs } = tabsOf(1, server, { use: [idle(idleOptions)] }, hub)
       await startAll(tabs)
       const other = hub.channel()
       for (let i = 0; i < 5; i++) {
@@ -235,12 +239,13 @@ describe('sessions across tabs', () => {
     it('idle sign-out happens once for the whole origin', async () => {
       vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
       const server = createStubServer({ expiresIn: 3600 })
-      const { tabs } = tabsOf(3, server, { idle })
+      const { tabs } = tabsOf(3, server, { use: [idle(idleOptions)] })
       await startAll(tabs)
       await vi.advanceTimersByTimeAsync(61_000)
       await vi.waitFor(() => expect(tabs.every((t) => t.getState().status === 'signedOut')).toBe(true))
-      const reasons = tabs.map((t) => t.getState().reason).sort()
-      expect(reasons).toEqual(['idle', 'otherTab', 'otherTab'])
+      // Every tab reports the true reason; exactly one of them ended it.
+      expect(tabs.map((t) => t.getState().reason)).toEqual(['idle', 'idle', 'idle'])
+      expect(tabs.filter((t) => t.getState().fromOtherTab)).toHaveLength(2)
       expect(server.calls.logout).toBe(1)
     })
   })

@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { normalizeIdle } from '../../src/presence/options.js'
-import { createPresenceTracker } from '../../src/presence/tracker.js'
+import { normalizeIdle } from '../../../src/parts/idle/options.js'
+import { createPresenceTracker } from '../../../src/parts/idle/tracker.js'
 
 beforeEach(() => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] }))
 afterEach(() => vi.useRealTimers())
 
-function tracker(idle = normalizeIdle({ timeout: 60_000, warnBefore: 10_000, target: new EventTarget() }), absoluteWarnBefore = 5_000) {
+function tracker(idle: ReturnType<typeof normalizeIdle> | null = normalizeIdle({ timeout: 60_000, warnBefore: 10_000, target: new EventTarget() }), absoluteWarnBefore = 5_000) {
   const events: Array<[string, unknown]> = []
   const t = createPresenceTracker(idle, absoluteWarnBefore, {
     now: () => Date.now(),
@@ -73,7 +73,6 @@ describe('presence tracker', () => {
   it('normalizeIdle defaults', () => {
     expect(normalizeIdle({ timeout: 20_000 })).toMatchObject({ warnBefore: 5_000, dismissOnActivity: false, onIdle: 'signOut' })
     expect(normalizeIdle({ timeout: 3_600_000 })!.warnBefore).toBe(60_000)
-    expect(normalizeIdle(false)).toBeNull()
-    expect(normalizeIdle(undefined)).toBeNull()
+    expect(normalizeIdle({ timeout: 3_600_000 }).absoluteWarnBefore).toBe(60_000)
   })
 })

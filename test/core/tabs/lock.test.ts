@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { LockTimeoutError } from '../../src/core/errors.js'
-import { createTabLock } from '../../src/tabs/lock.js'
+import { LockTimeoutError } from '../../../src/base/errors.js'
+import { createWebLock } from '../../../src/core/tabs/lock.js'
+import { createLeaseLock } from '../../../src/parts/fallback/lease-lock.js'
 
 /** A small LockManager: exclusive, FIFO per name, AbortSignal withdraws a queued request, query(). */
 function fakeLockManager() {
@@ -42,9 +43,9 @@ function fakeLockManager() {
 
 afterEach(() => vi.useRealTimers())
 
-describe('createTabLock with Web Locks', () => {
+describe('createWebLock', () => {
   it('runs exclusively, in order, and passes results and errors through', async () => {
-    const lock = createTabLock(fakeLockManager(), null)
+    const lock = createWebLock(fakeLockManager())!
     const order: string[] = []
     const slow = lock.run('r', async () => {
       order.push('a:start')
@@ -64,7 +65,7 @@ describe('createTabLock with Web Locks', () => {
   })
 
   it('times out with LockTimeoutError and the withdrawn callback never runs later', async () => {
-    const lock = createTabLock(fakeLockManager(), null)
+    const lock = createWebLock(fakeLockManager())!
     const release = await lock.hold!('r')
     const ran = vi.fn()
     await expect(lock.run('r', async () => ran(), 30)).rejects.toBeInstanceOf(LockTimeoutError)
@@ -74,7 +75,7 @@ describe('createTabLock with Web Locks', () => {
   })
 
   it('hold() keeps a lock until released; held() lists the names', async () => {
-    const lock = createTabLock(fakeLockManager(), null)
+    const lock = createWebLock(fakeLockManager())!
     const release = await lock.hold!('app:m:5:r::')
     expect(await lock.held!()).toEqual(['app:m:5:r::'])
     release()
@@ -83,7 +84,7 @@ describe('createTabLock with Web Locks', () => {
   })
 })
 
-describe('createTabLock without Web Locks', () => {
+describe('createLeaseLock (the fallback part, without Web Locks)', () => {
   function memoryStorage() {
     const map = new Map<string, string>()
     return {
@@ -95,7 +96,7 @@ describe('createTabLock without Web Locks', () => {
 
   it('two tabs sharing storage never run at the same time', async () => {
     const storage = memoryStorage()
-    const tabs = [createTabLock(null, storage), createTabLock(null, storage)]
+    const tabs = [createLeaseLock(storage), createLeaseLock(storage)]
     let inside = 0
     let overlap = false
     const work = async () => {
@@ -111,14 +112,14 @@ describe('createTabLock without Web Locks', () => {
   it("takes over an expired lease from a crashed tab, and times out while a live lease is held", async () => {
     const storage = memoryStorage()
     storage.setItem('r', JSON.stringify({ owner: 'crashed', until: Date.now() - 1 }))
-    const lock = createTabLock(null, storage)
+    const lock = createLeaseLock(storage)
     expect(await lock.run('r', async () => 'taken over', 1000)).toBe('taken over')
     storage.setItem('r', JSON.stringify({ owner: 'alive', until: Date.now() + 60_000 }))
     await expect(lock.run('r', async () => 'never', 120)).rejects.toBeInstanceOf(LockTimeoutError)
   })
 
   it('without any storage, serialises within the tab', async () => {
-    const lock = createTabLock(null, null)
+    const lock = createLeaseLock(null)
     const order: number[] = []
     await Promise.all([1, 2, 3].map((n) => lock.run('r', async () => void order.push(n), 100)))
     expect(order).toEqual([1, 2, 3])

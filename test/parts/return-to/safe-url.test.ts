@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { toSafeReturnTo } from '../../src/navigation/safe-url.js'
-import { createReturnTo } from '../../src/navigation/return-to.js'
+import { toSafeReturnTo } from '../../../src/parts/return-to/safe-url.js'
+import { createReturnTo } from '../../../src/parts/return-to/return-to.js'
 
 const origin = 'http://app.test'
 
@@ -158,6 +158,26 @@ describe('createReturnTo', () => {
     }
     vi.spyOn(window, 'sessionStorage', 'get').mockReturnValue({ setItem: fail, getItem: fail, removeItem: fail } as unknown as Storage)
     expect(() => make().save('/x')).not.toThrow()
+    history.replaceState(null, '', '/login?returnTo=%2Fsafe') // consumption dropped it from the URL
     expect(make().consume('/f')).toBe('/safe')
+  })
+
+  it('a query-supplied path is handed out once: the parameter leaves the URL (the rest stays), a reload gets the fallback', () => {
+    history.replaceState(null, '', '/login?lang=en&returnTo=%2Forders%2F42&x=1#form')
+    expect(make().consume('/fallback')).toBe('/orders/42')
+    expect(location.pathname + location.search + location.hash).toBe('/login?lang=en&x=1#form')
+    expect(make().consume('/fallback')).toBe('/fallback')
+    // A history entry (or a reload of a page whose URL still has it) does not hand it out again in this tab.
+    history.replaceState(null, '', '/login?returnTo=%2Forders%2F42')
+    expect(make().consume('/fallback')).toBe('/fallback')
+    // A new trip to the login page (redirect) may hand it out again.
+    const assign = vi.fn()
+    const r = make()
+    vi.spyOn(window, 'location', 'get').mockReturnValue({ ...window.location, origin, pathname: '/orders/42', search: '', hash: '', assign } as unknown as Location)
+    r.redirect('/orders/42')
+    vi.restoreAllMocks()
+    history.replaceState(null, '', '/login?returnTo=%2Forders%2F42')
+    sessionStorage.removeItem('app:returnTo') // the query alone (e.g. a link from another tab)
+    expect(make().consume('/fallback')).toBe('/orders/42')
   })
 })
