@@ -1,9 +1,10 @@
-// The demo app: plain script, the IIFE global, the mock server's fault controls.
-const { createSession } = SessionContinuity
+// The demo app: plain script, the IIFE global, the mock server's fault controls, and the
+// diagnostics timeline of this tab (open three tabs and watch one refresh serve them all).
+const { createSession, idle, returnTo, diagnostics } = SessionContinuity
 const session = createSession({
   loginUrl: '/login.html',
-  idle: { timeout: 30_000, warnBefore: 10_000 },
   refreshBefore: 5_000,
+  use: [idle({ timeout: 30_000, warnBefore: 10_000 }), returnTo(), diagnostics({ size: 100 })],
 })
 const $ = (id) => document.getElementById(id)
 const log = (text) => {
@@ -47,6 +48,18 @@ function render() {
 }
 session.subscribe(render)
 setInterval(render, 250)
+
+// The timeline: every decision of this tab, newest first (no tokens or user data in it).
+const describe = ({ what, at, tab, ...detail }) =>
+  `${new Date(at).toLocaleTimeString()}  [${tab}] ${what} ${Object.entries(detail).map(([k, v]) => `${k}=${v}`).join(' ')}`
+const addEntry = (entry) => {
+  const li = document.createElement('li')
+  li.textContent = describe(entry)
+  $('timeline').prepend(li)
+  while ($('timeline').children.length > 100) $('timeline').lastChild.remove()
+}
+session.timeline().forEach(addEntry)
+session.onTimeline(addEntry)
 
 const control = (path, body) =>
   fetch(`/__mock/${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body ?? {}) }).then(() => log(`server: ${path}`))

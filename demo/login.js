@@ -1,6 +1,6 @@
 // The login page: the app's own login call, then session.signIn(result) tells every tab,
 // and consumeReturnTo() sends the user back where they were (same-origin paths only).
-const session = SessionContinuity.createSession({ crossTab: true })
+const session = SessionContinuity.createSession({ use: [SessionContinuity.returnTo()] })
 const form = document.getElementById('login')
 const params = new URLSearchParams(location.search)
 document.getElementById('why').textContent = params.get('reason') ? `You were signed out (${params.get('reason')}).` : ''

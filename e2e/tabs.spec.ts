@@ -40,7 +40,9 @@ test.describe('across tabs: BroadcastChannel + Web Locks, real browser', () => {
     for (let i = 0; i < 2; i++) tabs.push(await openSession({}))
     await tabs[0]!.evaluate(() => (window as any).session.signOut())
     await expect.poll(() => statusOf(tabs)).toEqual(['signedOut', 'signedOut', 'signedOut'])
-    expect(await Promise.all(tabs.map(async (p) => (await stateOf(p)).reason))).toEqual(['logout', 'otherTab', 'otherTab'])
+    // The true reason in every tab; fromOtherTab says where it happened.
+    expect(await Promise.all(tabs.map(async (p) => (await stateOf(p)).reason))).toEqual(['logout', 'logout', 'logout'])
+    expect(await Promise.all(tabs.map(async (p) => (await stateOf(p)).fromOtherTab))).toEqual([false, true, true])
     expect(server.control.counters.logouts).toBe(1)
     // A freshly loaded login page signs in: the signed-out tabs resume.
     const loginPage = await openSession({}, { noStart: true })

@@ -1,10 +1,10 @@
 // React demo: the adapters over one session, against the mock server (npm run demo).
 import { useEffect, useRef } from 'react'
 import { createRoot } from 'react-dom/client'
-import { createSession } from 'session-continuity'
+import { createSession, idle, returnTo } from 'session-continuity'
 import { SessionProvider, useIdleWarning, useSession } from 'session-continuity/react'
 
-const session = createSession({ loginUrl: '/login.html', idle: { timeout: 30_000, warnBefore: 10_000 }, refreshBefore: 5_000 })
+const session = createSession({ loginUrl: '/login.html', refreshBefore: 5_000, use: [idle({ timeout: 30_000, warnBefore: 10_000 }), returnTo()] })
 session.on('signedOut', ({ reason }) => (reason === 'logout' ? location.assign('/login.html') : session.redirectToLogin()))
 
 function WarningDialog() {

@@ -1,9 +1,9 @@
 // Vue demo: the plugin and composables over one session, against the mock server.
 import { createApp, defineComponent, h, ref, watch } from 'vue'
-import { createSession } from 'session-continuity'
+import { createSession, idle, returnTo } from 'session-continuity'
 import { sessionPlugin, useIdleWarning, useSession } from 'session-continuity/vue'
 
-const session = createSession({ loginUrl: '/login.html', idle: { timeout: 30_000, warnBefore: 10_000 }, refreshBefore: 5_000 })
+const session = createSession({ loginUrl: '/login.html', refreshBefore: 5_000, use: [idle({ timeout: 30_000, warnBefore: 10_000 }), returnTo()] })
 session.on('signedOut', ({ reason }) => (reason === 'logout' ? location.assign('/login.html') : session.redirectToLogin()))
 
 const WarningDialog = defineComponent({
