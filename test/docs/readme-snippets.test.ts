@@ -87,6 +87,32 @@ const session = __createSession({ refreshUrl: '/auth/refresh', fetch: mock.fetch
 afterAll(() => session.destroy())
 `,
   },
+  /** \`session\` signed in as the demo user before the snippet runs. */
+  signedIn: {
+    needs: ['session'],
+    code: `
+beforeAll(async () => {
+  const __login = await mock.fetch('/auth/login', { method: 'POST', body: JSON.stringify({ username: 'demo', password: 'demo' }) })
+  session.signIn(await __login.json())
+})
+`,
+  },
+  /** A protected \`/api/orders\` beside the mock's routes (any method; 401 exactly when the mock's /api/me is). */
+  orders: {
+    needs: ['signedIn'],
+    code: `
+import { http as __http, HttpResponse as __HttpResponse } from 'msw'
+beforeAll(() =>
+  __mockServer.use(
+    __http.all('*/api/orders', async ({ request }) => {
+      const auth = request.headers.get('Authorization')
+      const me = await fetch(new URL('/api/me', request.url), { headers: auth ? { Authorization: auth } : {} })
+      return me.status === 200 ? __HttpResponse.json([{ id: 'o-1' }]) : me
+    }),
+  ),
+)
+`,
+  },
   /** A React \`root\` on a fresh element (DOM environments only). */
   react: {
     code: `
