@@ -3,7 +3,8 @@
 //    `process.env.NODE_ENV` for the consumer's bundler to replace; dist/development/ and
 //    dist/production/ have it replaced (the `development` / `production` export conditions);
 //  - the script-tag IIFE twice: dist/session-continuity.iife.js (development, readable) and
-//    dist/session-continuity.iife.min.js (production, terser);
+//    dist/session-continuity.iife.min.js (production, terser), and dist/sri.json with their
+//    sha384 integrity hashes (scripts/sri.mjs);
 //  - declarations: .d.ts from tsc (ESM), and .d.cts twins for require consumers whose relative
 //    imports point at the .d.cts twins and whose imports of ESM-only packages carry
 //    `resolution-mode: import` (a byte copy would be an ES module to TypeScript: TS1479/TS1541).
@@ -14,6 +15,7 @@ import { rmSync, readdirSync, statSync, existsSync, readFileSync, writeFileSync 
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { buildIife } from './iife.mjs'
+import { sri } from './sri.mjs'
 
 // Output name -> source. The subpath of each is in package.json `exports` (./dist/<name>.mjs).
 // An entry whose source does not exist yet is skipped (check-package reports it as pending).
@@ -115,6 +117,7 @@ async function main() {
 
   writeFileSync('dist/session-continuity.iife.js', await buildIife({}, { mode: 'development' }))
   writeFileSync('dist/session-continuity.iife.min.js', await buildIife({}, { mode: 'production' }))
+  sri() // dist/sri.json: the integrity hashes of both IIFE files
 
   execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' })
   const declarations = twinDeclarations('dist')

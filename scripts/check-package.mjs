@@ -6,7 +6,8 @@
 //  3. What those tools do not cover: no runtime dependencies, "sideEffects": false, every
 //     subpath loads in Node (import and require, under the default, development and production
 //     conditions), the development/production builds and the IIFE files have no
-//     `process.env.NODE_ENV` left, and the IIFE files define the `SessionContinuity` global.
+//     `process.env.NODE_ENV` left, the IIFE files define the `SessionContinuity` global, and
+//     dist/sri.json holds their hashes.
 // A subpath whose source file does not exist yet (scripts/build.mjs skips it) is reported as
 // pending and left out of all of this; any other gap fails the run.
 import { execFileSync, spawnSync } from 'node:child_process'
@@ -18,6 +19,7 @@ import vm from 'node:vm'
 import { publint } from 'publint'
 import { formatMessage } from 'publint/utils'
 import { entries, modes } from './build.mjs'
+import { sri } from './sri.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 process.chdir(root)
@@ -61,6 +63,13 @@ for (const file of ['dist/session-continuity.iife.js', 'dist/session-continuity.
     problems.push(`${file} throws when loaded: ${error.message}`)
   }
   if (code.includes('process.env')) problems.push(`${file} still refers to process.env`)
+}
+try {
+  const shipped = JSON.parse(readFileSync('dist/sri.json', 'utf8'))
+  const now = sri({ write: false })
+  if (JSON.stringify(shipped) !== JSON.stringify(now)) problems.push('dist/sri.json does not match the IIFE files (run npm run sri)')
+} catch (error) {
+  problems.push(`dist/sri.json: ${error.message}`)
 }
 const filesUnder = (dir) => (existsSync(dir) ? readdirSync(dir, { recursive: true }).map((f) => join(dir, f)).filter((f) => statSync(f).isFile()) : [])
 for (const { dir, env } of modes.filter((m) => m.env)) {
