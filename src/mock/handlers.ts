@@ -1,6 +1,6 @@
 // The mock as msw 2.x handlers: `setupServer(...handlers)` in Node, `setupWorker(...handlers)`
 // in a browser. The only file that imports msw; it just forwards to the shared app.
-import { http, HttpResponse } from 'msw'
+import { http, HttpResponse, type HttpHandler } from 'msw'
 import { OptionError } from '../core/errors.js'
 import { createMockApp } from './app.js'
 import { MemoryCookieJar } from './cookies.js'
@@ -28,14 +28,28 @@ export interface MockHandlersOptions extends MockOptions {
   app?: MockApp
 }
 
-export function createMockHandlers(options: MockHandlersOptions = {}) {
+export interface MockHandlers {
+  /** For `setupServer(...handlers)` (Node, DOM test environments) or `setupWorker(...handlers)` (browser). */
+  handlers: HttpHandler[]
+  control: MockControl
+  /**
+   * `globalThis.fetch`, looked up per call (so msw's interception applies), with relative URLs
+   * resolved against `origin` where there is no page: pass it as `createSession({ fetch })` in
+   * plain Node, where a relative URL means nothing to fetch.
+   */
+  fetch: typeof globalThis.fetch
+  /** Where relative URLs go: the `origin` option, else the page's origin, else `http://localhost`. */
+  origin: string
+}
+
+export function createMockHandlers(options: MockHandlersOptions = {}): MockHandlers {
   const { cookieJar = true, origin: originOption, app: given, ...appOptions } = options
   if (typeof cookieJar !== 'boolean') throw new OptionError('cookieJar', 'a boolean', cookieJar)
   const origin = originOption === undefined ? undefined : checkOrigin(originOption)
   const app = given ?? createMockApp(appOptions)
   const jar = cookieJar ? new MemoryCookieJar(appOptions.now ?? Date.now) : null
 
-  const handlers = [
+  const handlers: HttpHandler[] = [
     http.all('*', async ({ request }) => {
       const path = new URL(request.url).pathname
       let response: Response | null
@@ -59,10 +73,6 @@ export function createMockHandlers(options: MockHandlersOptions = {}) {
   ]
   const control: MockControl = app.control
 
-  /**
-   * `globalThis.fetch` (looked up per call, so msw's interception applies) with relative URLs
-   * resolved: pass it as `createSession({ fetch })` where a relative URL means nothing (Node).
-   */
   const fetch: typeof globalThis.fetch = (input, init) => {
     const base = origin ?? (hasPage() ? undefined : DEFAULT_MOCK_ORIGIN)
     if (base !== undefined && (typeof input === 'string' || input instanceof URL)) input = new URL(input, base)
