@@ -13,8 +13,19 @@
 //
 //   ENV      node | happy-dom | jsdom: each one listed is a separate run of the snippet in that
 //            vitest environment (jsdom only once it is installed; the run fails otherwise).
-//   prelude  names from PRELUDES below, put before the snippet in the order given (with what
-//            they need): stubs for what the snippet uses but does not define, a mock server…
+//   prelude  names from PRELUDES below, put before the snippet in the order given, each after
+//            the preludes it needs. What there is now:
+//              stubs     showCountdown(deadline) and order, the quick start's placeholders
+//              mock      `mock` = createMockHandlers(), listening through msw for the file
+//              session   `session` = createSession({ refreshUrl, fetch: mock.fetch })   (+ mock)
+//              signedIn  `session` signed in as demo/demo before the snippet          (+ session)
+//              orders    a protected /api/orders (401 exactly when /api/me is)        (+ signedIn)
+//              react     `root`, a React root on a fresh element (DOM only)
+//              vue       `App`, a root component that renders nothing
+//            A prelude is module code; name its helpers `__x` so they never clash with a snippet's.
+//
+// Examples: `<!-- snippet: happy-dom prelude=orders,stubs -->` (Quick start, vanilla),
+// `<!-- snippet: happy-dom prelude=session,react -->` (React), `<!-- snippet: node happy-dom -->`.
 //
 // Fences: ts, js, tsx, jsx; and html, whose inline <script> blocks run with the global
 // `SessionContinuity` of the script-tag bundle (the namespace of src/index.ts).
