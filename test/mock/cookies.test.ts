@@ -48,7 +48,12 @@ describe('mock cookies against the cookie package', () => {
   it('parseSetCookie reads what `cookie` writes the way `cookie` reads it', () => {
     fc.assert(
       fc.property(name, value, attributes, (n, v, a) => {
-        const text = stringifySetCookie(n, v, { ...a, maxAge: a.maxAge === undefined ? undefined : Math.floor(a.maxAge), encode: (s) => s })
+        const text = stringifySetCookie(n, v, {
+          ...a,
+          maxAge: a.maxAge === undefined ? undefined : Math.floor(a.maxAge),
+          sameSite: a.sameSite === undefined ? undefined : (a.sameSite.toLowerCase() as 'lax' | 'strict' | 'none'),
+          encode: (s) => s,
+        })
         const mine = parseSetCookie(text)!
         const reference = referenceParseSetCookie(text, { decode: (s) => s })
         expect(mine).toEqual({
