@@ -22,7 +22,8 @@
 //              orders    a protected /api/orders (401 exactly when /api/me is)        (+ signedIn)
 //              react     `root`, a React root on a fresh element (DOM only)
 //              vue       `App`, a root component that renders nothing
-//            A prelude is module code; name its helpers `__x` so they never clash with a snippet's.
+//            A prelude is module code; its helpers are named `__x` so they never clash with a
+//            snippet's (the vitest hooks are there as __beforeAll, __afterEach, …).
 //
 // Examples: `<!-- snippet: happy-dom prelude=orders,stubs -->` (Quick start, vanilla),
 // `<!-- snippet: happy-dom prelude=session,react -->` (React), `<!-- snippet: node happy-dom -->`.
@@ -34,8 +35,8 @@
 // rewritten to the repo's entry files (IMPORTS below; an entry file that does not exist yet
 // fails the run with its name). Each snippet is written to a file of its own under .vitest/
 // (git-ignored) with `// @vitest-environment ENV`, and one child vitest runs them all, with
-// vitest's defaults (happy-dom at http://localhost:3000, as an app's fresh set-up has it) and
-// `globals: true` (so `test`, `expect`, `beforeAll`… need no import, as in jest).
+// vitest's defaults, as an app's fresh set-up has them: happy-dom at http://localhost:3000, and
+// no globals, so a snippet imports `test`, `expect`… from 'vitest' as a real test file must.
 //   - A test-style snippet (one with a top-level `test(`, `it(` or `describe(` line) is a test
 //     file as written: its own tests must all pass, and it must have at least one.
 //   - Any other snippet is a script: its imports are hoisted and the rest becomes the body of
@@ -68,7 +69,10 @@ interface Prelude {
   needs?: string[]
 }
 
-/** What a snippet may lean on without defining it. Top-level code: hooks (beforeAll…) are fine. */
+/**
+ * What a snippet may lean on without defining it: module code, run before the snippet. The
+ * vitest hooks are there as __beforeAll, __beforeEach, __afterEach, __afterAll.
+ */
 export const PRELUDES: Record<string, Prelude> = {
   /** Names the quick-start snippets use as placeholders for the app's own code. */
   stubs: {
@@ -84,9 +88,9 @@ import { setupServer as __setupServer } from 'msw/node'
 import { createMockHandlers as __createMockHandlers } from 'session-continuity/mock'
 const mock = __createMockHandlers()
 const __mockServer = __setupServer(...mock.handlers)
-beforeAll(() => __mockServer.listen({ onUnhandledRequest: 'error' }))
-afterEach(() => mock.control.reset())
-afterAll(() => __mockServer.close())
+__beforeAll(() => __mockServer.listen({ onUnhandledRequest: 'error' }))
+__afterEach(() => mock.control.reset())
+__afterAll(() => __mockServer.close())
 `,
   },
   /** A \`session\` against the mock (destroyed after the file). */
@@ -95,14 +99,14 @@ afterAll(() => __mockServer.close())
     code: `
 import { createSession as __createSession } from 'session-continuity'
 const session = __createSession({ refreshUrl: '/auth/refresh', fetch: mock.fetch })
-afterAll(() => session.destroy())
+__afterAll(() => session.destroy())
 `,
   },
   /** \`session\` signed in as the demo user before the snippet runs. */
   signedIn: {
     needs: ['session'],
     code: `
-beforeAll(async () => {
+__beforeAll(async () => {
   const __login = await mock.fetch('/auth/login', { method: 'POST', body: JSON.stringify({ username: 'demo', password: 'demo' }) })
   session.signIn(await __login.json())
 })
@@ -113,7 +117,7 @@ beforeAll(async () => {
     needs: ['signedIn'],
     code: `
 import { http as __http, HttpResponse as __HttpResponse } from 'msw'
-beforeAll(() =>
+__beforeAll(() =>
   __mockServer.use(
     __http.all('*/api/orders', async ({ request }) => {
       const auth = request.headers.get('Authorization')
@@ -129,7 +133,7 @@ beforeAll(() =>
     code: `
 import { createRoot as __createRoot } from 'react-dom/client'
 const root = __createRoot(document.body.appendChild(document.createElement('div')))
-afterAll(() => root.unmount())
+__afterAll(() => root.unmount())
 `,
   },
   /** A Vue root component \`App\` that renders nothing. */
@@ -258,7 +262,11 @@ export function generateFile(snippet: Snippet, environment: Environment, file = 
     hoisted.push(...part.imports)
     prelude.push(`// prelude: ${name}`, part.body.trim())
   }
-  const header = [`// @vitest-environment ${environment}`, `// Generated from ${where} by test/docs/readme-snippets.test.ts.`]
+  const header = [
+    `// @vitest-environment ${environment}`,
+    `// Generated from ${where} by test/docs/readme-snippets.test.ts.`,
+    `import { afterAll as __afterAll, afterEach as __afterEach, beforeAll as __beforeAll, beforeEach as __beforeEach, test as __test } from 'vitest'`,
+  ]
   const own = rewriteImports(code, where, imports)
   if (TEST_STYLE.test(own)) {
     const { imports: ownImports, body } = hoistImports(own)
@@ -266,7 +274,7 @@ export function generateFile(snippet: Snippet, environment: Environment, file = 
   }
   const { imports: ownImports, body } = hoistImports(own)
   const indented = body.trim().split('\n').map((l) => (l ? `  ${l}` : l)).join('\n')
-  return [...header, ...ownImports, ...hoisted, ...prelude, `test(${JSON.stringify(`${where} runs (${environment})`)}, async () => {`, indented, '})', ''].join('\n')
+  return [...header, ...ownImports, ...hoisted, ...prelude, `__test(${JSON.stringify(`${where} runs (${environment})`)}, async () => {`, indented, '})', ''].join('\n')
 }
 
 interface FileResult {
@@ -292,7 +300,7 @@ async function runChild(label: string, files: Record<string, string>): Promise<R
   const config = join(dir, 'vitest.config.mjs')
   writeFileSync(
     config,
-    `export default { root: ${JSON.stringify(dir)}, cacheDir: ${JSON.stringify(join(dir, 'cache'))}, test: { include: ['*.snippet.ts', '*.snippet.tsx'], globals: true, testTimeout: 15000, hookTimeout: 15000 } }\n`,
+    `export default { root: ${JSON.stringify(dir)}, cacheDir: ${JSON.stringify(join(dir, 'cache'))}, test: { include: ['*.snippet.ts', '*.snippet.tsx'], testTimeout: 15000, hookTimeout: 15000 } }\n`,
   )
   const reportFile = join(dir, 'report.json')
   // The parent run's own variables would make the child think it is one of its workers.
@@ -440,21 +448,22 @@ describe('the snippet runner', () => {
     expect(file).toMatch(/^import \{ startMockServer \} from '.*src\/mock\/server\.ts' \/\/ or '…\/mock'$/m)
     // needs: session brings mock first
     expect(file.indexOf('// prelude: mock')).toBeLessThan(file.indexOf('// prelude: session'))
-    expect(file).toMatch(/test\("README\.md:5 runs \(node\)", async \(\) => \{\n {2}const s = await startMockServer\(\)\n {2}await s\.close\(\)\n\}\)/)
+    expect(file).toMatch(/__test\("README\.md:5 runs \(node\)", async \(\) => \{\n {2}const s = await startMockServer\(\)\n {2}await s\.close\(\)\n\}\)/)
     const [spec] = extractSnippets(doc('<!-- snippet: happy-dom -->', 'ts', `import { expect } from 'vitest'\ntest('x', () => expect(1).toBe(1))`))
     expect(generateFile(spec!, 'happy-dom')).not.toMatch(/runs \(happy-dom\)/)
   })
 
-  it('fails a snippet that throws, rejects, leaves a rejection unhandled, fails its own expect, or runs no test; passes a good one', async () => {
+  it('fails a snippet that throws, rejects, leaves a rejection unhandled, fails its own expect, runs no test or leans on globals; passes a good one', async () => {
     const probes: Record<string, [string, string]> = {
       throws: ['ts', `throw new Error('broken snippet')`],
       rejects: ['ts', `await Promise.reject(new TypeError('rejected'))`],
-      expectFails: ['ts', `test('own expect', () => { expect(1 + 1).toBe(3) })`],
-      noTest: ['ts', `describe('empty', () => {})`],
+      expectFails: ['ts', `import { expect, test } from 'vitest'\ntest('own expect', () => { expect(1 + 1).toBe(3) })`],
+      noImport: ['ts', `test('relies on globals', () => {})`],
+      noTest: ['ts', `import { describe } from 'vitest'\ndescribe('empty', () => {})`],
       unhandled: ['ts', `void Promise.reject(new Error('nobody awaits'))\nawait new Promise((r) => setTimeout(r, 20))`],
       badImport: ['ts', `import { nothingHere } from 'session-continuity'\nnothingHere()`],
-      good: ['ts', `import { createMockApp } from 'session-continuity/mock'\nconst app = createMockApp()\nexpect((await app.handle(new Request('http://x.test/api/me')))?.status).toBe(401)`],
-      goodTest: ['ts', `test('own expect', () => { expect(1 + 1).toBe(2) })`],
+      good: ['ts', `import { expect } from 'vitest'\nimport { createMockApp } from 'session-continuity/mock'\nconst app = createMockApp()\nexpect((await app.handle(new Request('http://x.test/api/me')))?.status).toBe(401)`],
+      goodTest: ['ts', `import { expect, test } from 'vitest'\ntest('own expect', () => { expect(1 + 1).toBe(2) })`],
       goodHtml: ['html', `<script src="https://example.invalid/x.js"></script>\n<script>\n  const s = SessionContinuity.createSession({ crossTab: false })\n  s.destroy()\n</script>`],
     }
     const files: Record<string, string> = {}
@@ -469,6 +478,7 @@ describe('the snippet runner', () => {
     expect(problem('rejects')).toMatch(/rejected/)
     expect(problem('expectFails')).toMatch(/expected 2 to be 3/)
     expect(problem('noTest')).toMatch(/ran no test/)
+    expect(problem('noImport')).toMatch(/test is not defined/)
     expect(problem('unhandled')).toMatch(/Unhandled Rejection: Error: nobody awaits/)
     expect(problem('badImport')).toMatch(/nothingHere/)
     expect(problem('good')).toBeNull()
