@@ -1,29 +1,55 @@
 // The mock as msw 2.x handlers: `setupServer(...handlers)` in Node, `setupWorker(...handlers)`
 // in a browser. The only file that imports msw; it just forwards to the shared app.
-import { http, HttpResponse } from 'msw'
+import { http, HttpResponse, type HttpHandler } from 'msw'
+import { OptionError } from '../core/errors.js'
 import { createMockApp } from './app.js'
 import { MemoryCookieJar } from './cookies.js'
 import type { MockApp, MockControl, MockOptions } from './types.js'
 
+/** Where relative URLs go when there is no page to resolve them against (plain Node). */
+export const DEFAULT_MOCK_ORIGIN = 'http://localhost'
+
 export interface MockHandlersOptions extends MockOptions {
   /**
-   * Keep the mock's cookies in a jar inside the handlers and present them on later requests.
-   * Needed in a browser: a service worker's Set-Cookie never reaches the browser's cookie
-   * store, and a page cannot set `Cookie` on a request. Default: true when `document`
-   * exists (browser, happy-dom), false in plain Node, where the caller's fetch (or a test's
-   * own jar) handles cookies.
+   * Keep the mock's cookies in a jar inside the handlers and present them on later requests
+   * (default true). Needed wherever msw answers: a service worker's Set-Cookie never reaches
+   * the browser's cookie store, a page cannot set `Cookie` on a request, Node's fetch keeps
+   * no cookies, and a DOM test environment's own fetch is bypassed by msw. Turn it off only
+   * when your fetch carries the cookies itself (a cookie-jar fetch of your own).
    */
   cookieJar?: boolean
+  /**
+   * The origin the returned `fetch` resolves relative URLs against. Default: the page's own
+   * resolution where there is a page (browser, happy-dom, jsdom), else `http://localhost`.
+   * The handlers themselves answer the mock's routes on any origin.
+   */
+  origin?: string
   /** Share an app (and its control) with another runtime instead of creating one. */
   app?: MockApp
 }
 
-export function createMockHandlers(options: MockHandlersOptions = {}) {
-  const { cookieJar, app: given, ...appOptions } = options
-  const app = given ?? createMockApp(appOptions)
-  const jar = (cookieJar ?? typeof document !== 'undefined') ? new MemoryCookieJar(appOptions.now ?? Date.now) : null
+export interface MockHandlers {
+  /** For `setupServer(...handlers)` (Node, DOM test environments) or `setupWorker(...handlers)` (browser). */
+  handlers: HttpHandler[]
+  control: MockControl
+  /**
+   * `globalThis.fetch`, looked up per call (so msw's interception applies), with relative URLs
+   * resolved against `origin` where there is no page: pass it as `createSession({ fetch })` in
+   * plain Node, where a relative URL means nothing to fetch.
+   */
+  fetch: typeof globalThis.fetch
+  /** Where relative URLs go: the `origin` option, else the page's origin, else `http://localhost`. */
+  origin: string
+}
 
-  const handlers = [
+export function createMockHandlers(options: MockHandlersOptions = {}): MockHandlers {
+  const { cookieJar = true, origin: originOption, app: given, ...appOptions } = options
+  if (typeof cookieJar !== 'boolean') throw new OptionError('cookieJar', 'a boolean', cookieJar)
+  const origin = originOption === undefined ? undefined : checkOrigin(originOption)
+  const app = given ?? createMockApp(appOptions)
+  const jar = cookieJar ? new MemoryCookieJar(appOptions.now ?? Date.now) : null
+
+  const handlers: HttpHandler[] = [
     http.all('*', async ({ request }) => {
       const path = new URL(request.url).pathname
       let response: Response | null
@@ -46,7 +72,27 @@ export function createMockHandlers(options: MockHandlersOptions = {}) {
     }),
   ]
   const control: MockControl = app.control
-  return { handlers, control }
+
+  const fetch: typeof globalThis.fetch = (input, init) => {
+    const base = origin ?? (hasPage() ? undefined : DEFAULT_MOCK_ORIGIN)
+    if (base !== undefined && (typeof input === 'string' || input instanceof URL)) input = new URL(input, base)
+    return globalThis.fetch(input, init)
+  }
+  return { handlers, control, fetch, origin: origin ?? (hasPage() ? location.origin : DEFAULT_MOCK_ORIGIN) }
+}
+
+const hasPage = () => typeof location !== 'undefined' && /^https?:$/.test(location.protocol)
+
+function checkOrigin(value: unknown): string {
+  let url: URL | null = null
+  try {
+    url = typeof value === 'string' ? new URL(value) : null
+  } catch {
+    // reported below
+  }
+  if (!url || !/^https?:$/.test(url.protocol) || url.origin !== String(value).replace(/\/$/, ''))
+    throw new OptionError('origin', "an http(s) origin like 'http://localhost' (no path)", value)
+  return url.origin
 }
 
 /** The jar's cookies come first: they are the ones the mock itself set most recently. */
