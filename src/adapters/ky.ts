@@ -1,7 +1,7 @@
 // session-continuity/ky: ky hooks that route ky's requests through the session's refresh.
 //   const api = ky.create({ hooks: kyHooks(session) })
 import ky, { type AfterResponseHook, type BeforeRequestHook, type BeforeRetryHook } from 'ky'
-import type { Session } from '../core/types.js'
+import type { Session } from '../index.js'
 
 export interface SessionKyHooks {
   beforeRequest: BeforeRequestHook[]

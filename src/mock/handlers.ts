@@ -1,7 +1,7 @@
 // The mock as msw 2.x handlers: `setupServer(...handlers)` in Node, `setupWorker(...handlers)`
 // in a browser. The only file that imports msw; it just forwards to the shared app.
 import { http, HttpResponse, type HttpHandler } from 'msw'
-import { OptionError } from '../core/errors.js'
+import { OptionError } from '../index.js'
 import { createMockApp } from './app.js'
 import { MemoryCookieJar } from './cookies.js'
 import type { MockApp, MockControl, MockOptions } from './types.js'

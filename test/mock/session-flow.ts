@@ -5,7 +5,7 @@
 import { setupServer } from 'msw/node'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createSession, type Session } from '../../src/index.js'
-import { OptionError } from '../../src/core/errors.js'
+import { OptionError } from '../../src/index.js'
 import { ACCESS_COOKIE, createMockHandlers, REFRESH_COOKIE } from '../../src/mock/index.js'
 
 const DEMO = JSON.stringify({ username: 'demo', password: 'demo' })
