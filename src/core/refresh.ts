@@ -42,6 +42,7 @@ export function createRefresher(d: RefresherDeps) {
   let ttl = 0 // lifetime of the current credentials, for the proactive refresh lead
   let remote: unknown = null // timer while another tab says it is refreshing
   let waking = false
+  let alone: Promise<void> = Promise.resolve()
   let destroyed = false
 
   const reach = (version: number, ms: number) => d.until(() => getState().version >= version, ms)
@@ -77,7 +78,9 @@ export function createRefresher(d: RefresherDeps) {
     return new Promise<boolean>((done) => {
       let ran = false
       const work = () => ((ran = true), holdingLock(startVersion, done))
-      if (!tabs) return void work()
+      // Without tabs, a chain stands in for the lock: a late reply may still land (holdingLock
+      // waits for it), and the next refresh must not present the token that reply rotates.
+      if (!tabs) return void (alone = alone.then(work))
       tabs.lock.run(`${name}:refresh`, work, o.lockTimeout).catch((error) => {
         if (ran) return done(false)
         // Not granted: after lockTimeout (a live holder gives up after refreshTimeout, which is
