@@ -97,6 +97,7 @@ export function createMockApp(options: MockOptions = {}): MockApp {
   }
 
   let latency = initialLatency
+  let refreshDelay = 0
   let counters: MockCounters = { logins: 0, logouts: 0, refreshCalls: 0, refreshSuccesses: 0, reuseDetections: 0 }
   const faults: Array<{ fault: RefreshFault; remaining: number }> = []
   const hanging = new Set<(error: unknown) => void>()
@@ -168,6 +169,7 @@ export function createMockApp(options: MockOptions = {}): MockApp {
 
   async function refresh(request: Request, cookies: Record<string, string>, context?: HandleContext): Promise<Response> {
     counters.refreshCalls++
+    if (refreshDelay > 0) await sleep(refreshDelay, request.signal)
     const pending = faults[0]
     if (pending) {
       if (--pending.remaining <= 0) faults.shift()
@@ -309,11 +311,15 @@ export function createMockApp(options: MockOptions = {}): MockApp {
     setLatency(ms: number) {
       latency = positive('latency', ms, 0, true)
     },
+    setRefreshDelay(ms: number) {
+      refreshDelay = positive('refreshDelay', ms, 0, true)
+    },
     reset() {
       store.clearSessions()
       counters = { logins: 0, logouts: 0, refreshCalls: 0, refreshSuccesses: 0, reuseDetections: 0 }
       faults.length = 0
       latency = initialLatency
+      refreshDelay = 0
     },
   }
 

@@ -57,7 +57,9 @@ export interface MockControl {
   /** The next `count` refresh calls answer with `fault` (queued after faults already pending). */
   failNextRefresh(fault: RefreshFault, count?: number): void
   setLatency(ms: number): void
-  /** Drops sessions and tokens, zeroes counters, clears faults, restores the configured latency. */
+  /** Every /auth/refresh call takes `ms` longer (on top of the latency), e.g. a slow identity provider; reset() sets 0. */
+  setRefreshDelay(ms: number): void
+  /** Drops sessions and tokens, zeroes counters, clears faults, restores the configured latency, no refresh delay. */
   reset(): void
 }
 
