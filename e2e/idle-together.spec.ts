@@ -5,7 +5,12 @@
 import type { Page } from '@playwright/test'
 import { test, expect, stateOf } from './fixtures.js'
 
-const idle = { timeout: 60_000, warnBefore: 10_000 }
+// Idle comes before the first proactive refresh (the fixture's access tokens live 60 s, refreshed
+// at 30 s): fast-forwarding the page clock through a refresh would time out its lock request
+// while the browser grants it in real time, which says nothing about sign-out.
+const idle = { timeout: 20_000, warnBefore: 5_000 }
+// With the diagnostics part, a failing run prints each tab's timeline.
+const options = { idle, diagnostics: true }
 const REPEATS = 20
 
 /**
@@ -21,17 +26,21 @@ for (const count of [2, 3]) {
       const context = await browser.newContext()
       await context.clock.install()
       server.control.reset()
-      const tabs = [await openSession({ idle }, { noStart: true, context })]
+      const tabs = [await openSession(options, { noStart: true, context })]
       await tabs[0]!.evaluate(() => (window as any).login())
-      for (let i = 1; i < count; i++) tabs.push(await openSession({ idle }, { context }))
+      for (let i = 1; i < count; i++) tabs.push(await openSession(options, { context }))
       await context.clock.runFor(idle.timeout + 1_000)
-      await expect.poll(async () => (await Promise.all(tabs.map(stateOf))).map((s) => s.status), { message: `run ${run}` }).toEqual(Array(count).fill('signedOut'))
+      const timelines = async () => JSON.stringify(await Promise.all(tabs.map((t) => t.evaluate(() => (window as any).session.timeline()))))
+      await expect
+        .poll(async () => (await Promise.all(tabs.map(stateOf))).map((s) => s.status), { message: `run ${run}: ${await timelines()}` })
+        .toEqual(Array(count).fill('signedOut'))
       await endLockDrained(tabs[0]!)
       const states = await Promise.all(tabs.map(stateOf))
-      expect(server.control.counters.logouts, `run ${run}: logout requests`).toBe(1)
-      expect(states.map((s) => s.reason)).toEqual(Array(count).fill('idle'))
+      const what = `run ${run}: ${JSON.stringify(states.map((s) => [s.reason, s.fromOtherTab]))}\n${await timelines()}`
+      expect(server.control.counters.logouts, `logout requests, ${what}`).toBe(1)
+      expect(states.map((s) => s.reason), what).toEqual(Array(count).fill('idle'))
       // Exactly one tab ended it; the followers say it came from another tab.
-      expect(states.filter((s) => s.fromOtherTab)).toHaveLength(count - 1)
+      expect(states.filter((s) => s.fromOtherTab), what).toHaveLength(count - 1)
       await context.close()
     }
   })

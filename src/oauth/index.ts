@@ -2,8 +2,8 @@
 // `refresh` and `logout` functions speaking to an OP's token and revocation endpoints, and the
 // mapping of a code-exchange reply to `session.signIn()`. Browser code, no dependencies;
 // nothing here is bundled unless `session-continuity/oauth` is imported.
-import { OptionError, SessionEndedError, SessionError, TransientRefreshError } from '../index.js'
-import type { RefreshResult } from '../index.js'
+import { OptionError, SessionEndedError, SessionError, TransientRefreshError } from '../base/errors.js'
+import type { RefreshResult } from '../base/types.js'
 
 /** A token endpoint reply (RFC 6749 §5.1; OpenID Connect adds `id_token`). */
 export interface TokenResponse {
