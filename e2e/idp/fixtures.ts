@@ -25,11 +25,17 @@ export const test = base.extend<{ idp: Idp }, { idpWorker: Idp }>({
 })
 export { expect }
 
+/** Waits for the page's start-up (a module script with top-level await: 'load' may come first). */
+export async function whenReady(page: Page) {
+  await page.waitForFunction(() => (window as any).ready)
+  await page.evaluate(() => (window as any).ready)
+}
+
 /** Opens the SPA in a new tab of `context` and waits for its session to start. */
 export async function openTab(context: BrowserContext, idp: Idp): Promise<Page> {
   const page = await context.newPage()
   await page.goto(idp.page)
-  await page.evaluate(() => (window as any).ready)
+  await whenReady(page)
   return page
 }
 
@@ -43,7 +49,7 @@ export async function signInThroughOp(page: Page, idp: Idp, login = 'ada'): Prom
   await expect(page.locator('button[type=submit]')).toHaveText(/Continue/)
   await page.click('button[type=submit]')
   await page.waitForURL((url) => url.href.startsWith(idp.page))
-  await page.evaluate(() => (window as any).ready)
+  await whenReady(page)
   await expect.poll(() => page.evaluate(() => (window as any).session.getState().status)).toBe('authenticated')
 }
 
