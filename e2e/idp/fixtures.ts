@@ -13,7 +13,7 @@ export const test = base.extend<{ idp: Idp }, { idpWorker: Idp }>({
     },
     { scope: 'worker' },
   ],
-  // The OP's development pages link a web font: no request leaves the machine.
+  // No request leaves the machine: one to any other host fails at once.
   context: async ({ context }, use) => {
     await context.route(/^https?:\/\/(?!localhost[:/]|127\.0\.0\.1[:/])/, (route) => route.abort())
     await use(context)

@@ -222,6 +222,12 @@ export async function startIdp(): Promise<Idp> {
     }
     if (path == '/token/revocation') counters.revocationRequests++
   })
+  // The development login and consent pages import a web font: dropped, nothing leaves the machine
+  // (and the form does not wait for a request that cannot succeed).
+  provider.use(async (ctx: any, next: () => Promise<void>) => {
+    await next()
+    if (typeof ctx.body == 'string' && ctx.body.includes('fonts.googleapis.com')) ctx.body = ctx.body.replace(/@import url\(https:\/\/fonts\.googleapis\.com[^)]*\);?/g, '')
+  })
   opServer.on('request', provider.callback())
 
   const app = express()
