@@ -1,4 +1,4 @@
-// Real browsers: Debian's Chromium and Firefox ESR (see README "Machine"). A Playwright-managed
+// Real browsers: Debian's Chromium and Firefox ESR (README, "The two commands"). A Playwright-managed
 // browser is preferred when installed; CHROMIUM_PATH / FIREFOX_PATH override the system paths.
 // A missing browser fails the run with the install line (no test is skipped silently).
 import { defineConfig } from '@playwright/test'

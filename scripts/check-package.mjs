@@ -110,6 +110,8 @@ const consumers = [
   { name: 'cjs-node16', type: 'commonjs', compilerOptions: { module: 'node16', moduleResolution: 'node16' } },
   { name: 'esm-node16', type: 'module', compilerOptions: { module: 'node16', moduleResolution: 'node16' } },
   { name: 'esm-bundler', type: 'module', compilerOptions: { module: 'esnext', moduleResolution: 'bundler' } },
+  // A browser app: no Node types, an ES2020 library; every subpath but the Node-only /mock ones.
+  { name: 'browser-bundler', type: 'module', compilerOptions: { module: 'esnext', moduleResolution: 'bundler' }, lib: ['es2020', 'dom', 'dom.iterable'], types: [], only: (s) => !s.startsWith('./mock') },
 ]
 const modules = join(work, 'node_modules')
 mkdirSync(join(modules, 'session-continuity'), { recursive: true })
@@ -121,9 +123,9 @@ for (const name of readdirSync('node_modules')) {
 }
 const ident = (subpath) => (subpath === '.' ? 'core' : subpath.slice(2).replace(/\W/g, '_'))
 const specifier = (subpath) => (subpath === '.' ? pkg.name : `${pkg.name}/${subpath.slice(2)}`)
-const consumerSource =
-  live.map((s) => `import * as ${ident(s)} from '${specifier(s)}'`).join('\n') +
-  `\nexport const createSession: typeof core.createSession = core.createSession\nexport const all = [${live.map(ident).join(', ')}]\n`
+const consumerSource = (list) =>
+  list.map((s) => `import * as ${ident(s)} from '${specifier(s)}'`).join('\n') +
+  `\nexport const createSession: typeof core.createSession = core.createSession\nexport const all = [${list.map(ident).join(', ')}]\n`
 const tsc = resolve('node_modules/typescript/bin/tsc')
 // The peers' own declarations are type-checked too (skipLibCheck false), and some have errors of
 // their own under some settings (msw 2.15's CommonJS types import the ESM-only rettime: TS1479).
@@ -141,14 +143,17 @@ for (const consumer of consumers) {
   const dir = join(work, consumer.name)
   mkdirSync(dir)
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: `consumer-${consumer.name}`, private: true, type: consumer.type }))
-  const compilerOptions = { ...consumer.compilerOptions, target: 'es2022', lib: ['esnext', 'dom'], types: ['node'], strict: true, noEmit: true, skipLibCheck: false, verbatimModuleSyntax: false }
+  // (the /mock/playwright types need Node's and the esnext disposables)
+  const { lib = ['esnext', 'dom'], types = ['node'], only = () => true } = consumer
+  const compilerOptions = { ...consumer.compilerOptions, target: 'es2022', lib, types, strict: true, noEmit: true, skipLibCheck: false, verbatimModuleSyntax: false }
   writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions }, null, 2))
-  writeFileSync(join(dir, 'index.ts'), consumerSource)
+  const list = live.filter(only)
+  writeFileSync(join(dir, 'index.ts'), consumerSource(list))
   writeFileSync(join(dir, 'peers.ts'), [...peers].map((spec, i) => `import type * as peer${i} from '${spec}'\nexport type Peer${i} = typeof peer${i}`).join('\n') + '\n')
   const theirs = new Set(typecheck(dir, 'peers').filter((d) => !d.startsWith('peers.ts')))
   const all = typecheck(dir, 'index')
   const ours = all.filter((d) => !theirs.has(d))
-  const settings = `${Object.entries(consumer.compilerOptions).map(([k, v]) => `${k} ${v}`).join(', ')}, "type": "${consumer.type}"`
+  const settings = `${Object.entries(consumer.compilerOptions).map(([k, v]) => `${k} ${v}`).join(', ')}, "type": "${consumer.type}", types [${types}], ${list.length} subpaths`
   const note = all.length > ours.length ? ` (not counted: ${all.length - ours.length} error(s) in peers' own declarations, which a consumer importing those peers alone gets too)` : ''
   console.log(`  ${consumer.name} (${settings}): ${ours.length ? `FAILED, ${ours.length} error(s)` : 'clean'}${note}`)
   if (ours.length) {

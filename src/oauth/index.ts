@@ -8,7 +8,7 @@ import type { RefreshResult } from '../base/types.js'
 /** A token endpoint reply (RFC 6749 §5.1; OpenID Connect adds `id_token`). */
 export interface TokenResponse {
   access_token: string
-  expires_in: number
+  expires_in?: number | string
   refresh_token?: string
   id_token?: string
   token_type?: string
@@ -66,7 +66,10 @@ const PER_TOKEN = ['iat', 'exp', 'nbf', 'jti', 'nonce', 'at_hash']
  */
 const map = (body: any, previous?: string | null): OAuthRefreshResult | null => {
   if (typeof body?.access_token != 'string' || !body.access_token) return null
-  const result: OAuthRefreshResult = { accessToken: body.access_token, expiresIn: body.expires_in }
+  // expires_in is only RECOMMENDED (and some OPs send it as a string). Without one, 300 s is
+  // assumed rather than failing a reply that may have rotated the refresh token: a shorter
+  // lifetime shows as a 401, which the session answers with a refresh.
+  const result: OAuthRefreshResult = { accessToken: body.access_token, expiresIn: +body.expires_in || 300 }
   const refreshToken = body.refresh_token || previous
   if (refreshToken) result.refreshToken = refreshToken
   try {

@@ -140,6 +140,13 @@ describe('oauthRefresh: the reply', () => {
     expect(result.user).toEqual({ sub: 'u1', name: 'Zoë ✓', iss: 'https://op.test', aud: 'spa', sid: 's1', auth_time: 5 })
   })
 
+  it('expires_in sent as a string is read as a number; a missing one is taken as 300 s (the rotated token is kept)', async () => {
+    endpoint(TOKEN, () => ok({ access_token: 'at-2', expires_in: '3599', refresh_token: 'rt-2' }))
+    expect(await refresh()({ signal, refreshToken: 'rt-1' })).toEqual({ accessToken: 'at-2', expiresIn: 3599, refreshToken: 'rt-2' })
+    endpoint(TOKEN, () => ok({ access_token: 'at-3', refresh_token: 'rt-3' }))
+    expect(await refresh()({ signal, refreshToken: 'rt-2' })).toEqual({ accessToken: 'at-3', expiresIn: 300, refreshToken: 'rt-3' })
+  })
+
   it('a malformed ID token leaves the user out and the tokens in', async () => {
     endpoint(TOKEN, () => ok({ access_token: 'at-2', expires_in: 20, refresh_token: 'rt-2', id_token: 'not.a-jwt!' }))
     expect(await refresh()({ signal, refreshToken: 'rt-1' })).toEqual({ accessToken: 'at-2', expiresIn: 20, refreshToken: 'rt-2' })

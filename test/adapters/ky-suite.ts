@@ -1,0 +1,326 @@
+// The ky adapter's test matrix. Each ky*.test.ts file runs it against one ky major: the file
+// maps the module 'ky' to that version, so both this suite and the adapter use it.
+import ky, { HTTPError, TimeoutError } from 'ky'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { createSession, type Session } from '../../src/index.js'
+import { extendKy, kyHooks } from '../../src/adapters/ky.js'
+import { createStubServer, type StubServer } from '../helpers/stub-server.js'
+
+const BASE = 'http://app.test/api'
+
+interface Hit {
+  method: string
+  path: string
+  auth: string | null
+}
+
+interface Harness {
+  server: StubServer
+  session: Session
+  /** Every /api request that reached the server, in order. */
+  hits: Hit[]
+  /** Resolves with the first request that reached /api/hang with a valid token. */
+  hung: Promise<Request>
+  /** Resolves when the next refresh call reaches the server. */
+  nextRefresh(): Promise<void>
+  api: typeof ky
+}
+
+let sessions: Session[] = []
+afterEach(() => {
+  vi.useRealTimers()
+  sessions.forEach((s) => s.destroy())
+  sessions = []
+})
+
+async function setup(kyOptions: Record<string, unknown> = {}): Promise<Harness> {
+  const server = createStubServer()
+  const waiting: Array<() => void> = []
+  const authFetch = (input: RequestInfo | URL, init?: RequestInit) => {
+    if (String(input instanceof Request ? input.url : input).endsWith('/auth/refresh')) waiting.splice(0).forEach((notify) => notify())
+    return server.fetch(input, init)
+  }
+  const nextRefresh = () => new Promise<void>((resolve) => waiting.push(resolve))
+  const session = createSession({ credentials: 'bearer', crossTab: false, fetch: authFetch })
+  sessions.push(session)
+  await session.start()
+  const hits: Hit[] = []
+  let reportHung!: (request: Request) => void
+  const hung = new Promise<Request>((resolve) => (reportHung = resolve))
+  let flaky = 0
+  // In front of the stub server: /api/unavailable answers 503 to a valid token, /api/admin
+  // answers 401 to every token, /api/flaky answers its first valid token 503 and then 401 to
+  // every token, /api/busy answers 503 to anyone, /api/hang never answers a valid token (until aborted).
+  const apiFetch = async (input: RequestInfo | URL): Promise<Response> => {
+    const request = input as Request
+    const path = new URL(request.url).pathname
+    hits.push({ method: request.method, path, auth: request.headers.get('Authorization') })
+    const signal = request.signal
+    // Read the body off the Request ky sent, as a real fetch does (it cannot be sent twice).
+    const body = request.body ? await request.arrayBuffer() : null
+    if (path === '/api/busy') return new Response('busy', { status: 503 })
+    if (path === '/api/admin' || (path === '/api/flaky' && flaky > 0)) return new Response('{"error":"forbidden"}', { status: 401 })
+    const answer = await server.fetch(request.url, { method: request.method, headers: request.headers, body })
+    if (path === '/api/unavailable' && answer.ok) return new Response('down', { status: 503 })
+    if (path === '/api/flaky' && answer.ok) return flaky++, new Response('down', { status: 503 })
+    if (path === '/api/hang' && answer.ok) {
+      reportHung(request)
+      return new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }))
+    }
+    return answer
+  }
+  const api = ky.create({ fetch: apiFetch, hooks: kyHooks(session), ...kyOptions } as any)
+  return { server, session, hits, hung, nextRefresh, api }
+}
+
+const variants: Array<{ name: string; limit: number | undefined }> = [
+  { name: 'retry: 0', limit: 0 },
+  { name: 'default retry', limit: undefined },
+  { name: 'retry: 5', limit: 5 },
+]
+/** ky's retry option for a variant, with extra retry settings. */
+const retryOf = (limit: number | undefined, extra?: Record<string, unknown>) => {
+  if (!extra) return limit === undefined ? {} : { retry: limit }
+  return { retry: { ...(limit === undefined ? {} : { limit }), ...extra } }
+}
+
+type Method = 'get' | 'post'
+/** One call: GET /api/item/<n> answers its path; POST /api/echo (JSON body) answers the body back. */
+function send(api: typeof ky, method: Method, n = 0, path?: string, options: Record<string, unknown> = {}) {
+  if (method === 'get') return api.get(`${BASE}/${path ?? `item/${n}`}`, options)
+  return api.post(`${BASE}/${path ?? 'echo'}`, { json: { draft: 'keep ✓', n }, ...options })
+}
+const expected = (method: Method, n = 0) => (method === 'get' ? { ok: true, path: `/api/item/${n}` } : { draft: 'keep ✓', n })
+
+export interface KyVersion {
+  label: string
+  /** How ky calls beforeRequest/afterResponse: one state object (ky 2) or positional arguments (ky 1). */
+  convention: 'object' | 'positional'
+  /** How many times this ky sends a request that keeps failing with 503, given retry.limit. */
+  attempts(limit: number): number
+}
+
+export function kySuite(version: KyVersion) {
+  describe(`session-continuity/ky (${version.label}, under Node 20 + happy-dom)`, () => {
+    it(`calls hooks with ${version.convention === 'object' ? 'one state object' : 'positional arguments'} (the case the adapter detects)`, async () => {
+      const seen: unknown[][] = []
+      const api = ky.create({ fetch: async () => new Response('{}'), hooks: { beforeRequest: [(...args: unknown[]) => void seen.push(args)] } } as any)
+      await api.get('http://app.test/x')
+      if (version.convention === 'object') {
+        expect(seen[0]).toHaveLength(1)
+        expect(seen[0][0]).toMatchObject({ request: expect.any(Request), options: expect.any(Object) })
+      } else {
+        expect(seen[0][0]).toBeInstanceOf(Request)
+        expect(seen[0][1]).toMatchObject({ method: 'GET' })
+      }
+    })
+
+    it('attaches the bearer token and returns the body', async () => {
+      const { api, hits, server } = await setup()
+      expect(await api.get(`${BASE}/me`).json()).toEqual({ ok: true, path: '/api/me' })
+      expect(hits[0].auth).toBe(`Bearer ${server.token}`)
+    })
+
+    it('sends the token to allowed origins only', async () => {
+      const seen: Record<string, string | null> = {}
+      const server = createStubServer()
+      const session = createSession({ credentials: 'bearer', crossTab: false, fetch: server.fetch, tokenOrigins: ['https://api.example.com'] })
+      sessions.push(session)
+      await session.start()
+      const record = async (input: RequestInfo | URL) => {
+        const request = input as Request
+        seen[new URL(request.url).host] = request.headers.get('Authorization')
+        return new Response('{}')
+      }
+      const api = ky.create({ fetch: record, hooks: kyHooks(session) } as any)
+      await api.get('https://api.example.com/x')
+      await api.get('https://evil.example.net/x')
+      expect(seen['api.example.com']).toMatch(/^Bearer /)
+      expect(seen['evil.example.net']).toBeNull()
+    })
+
+    it('extendKy adds the hooks to an instance', async () => {
+      const { server, session, hits } = await setup()
+      const api = extendKy(ky.create({ fetch: (input: RequestInfo | URL) => server.fetch(input).then((r) => (hits.push({ method: 'GET', path: '', auth: null }), r)) } as any), session)
+      server.expire()
+      expect(await api.get(`${BASE}/me`).json()).toEqual({ ok: true, path: '/api/me' })
+      expect(hits).toHaveLength(2)
+    })
+
+    it("concurrent calls sharing one context option each get their replay, and the user's hooks still see it", async () => {
+      class Context {
+        tenant = 'acme'
+      }
+      const shared = new Context()
+      const tenants: unknown[] = []
+      const { api, server } = await setup({ context: shared })
+      const seen = api.extend({ hooks: { beforeRequest: [(...args: any[]) => void tenants.push((args[0].options ?? args[1]).context?.tenant)] } })
+      server.expire()
+      const all = await Promise.all(Array.from({ length: 5 }, (_, n) => send(seen, 'get', n).json()))
+      all.forEach((body, n) => expect(body).toEqual(expected('get', n)))
+      if (version.convention === 'object') expect(tenants).toEqual(Array(5).fill('acme'))
+    })
+
+    for (const method of ['get', 'post'] as const) {
+      for (const { name, limit } of variants) {
+        describe(`${method.toUpperCase()}, ${name}`, () => {
+          it('30 concurrent 401s: one refresh, every call resolves with the replayed 200, body intact', async () => {
+            const { api, server, hits } = await setup(retryOf(limit))
+            server.expire()
+            const before = server.calls.refresh
+            const all = await Promise.all(Array.from({ length: 30 }, (_, n) => send(api, method, n).json()))
+            expect(server.calls.refresh - before).toBe(1)
+            all.forEach((body, n) => expect(body).toEqual(expected(method, n)))
+            expect(hits).toHaveLength(60)
+            expect(hits.slice(30).every((hit) => hit.auth === `Bearer ${server.token}`)).toBe(true)
+            if (method === 'post') {
+              const bodies = server.echoed.map((bytes) => JSON.parse(new TextDecoder().decode(bytes)).n).sort((a, b) => a - b)
+              expect(bodies).toEqual(Array.from({ length: 30 }, (_, n) => n))
+            }
+          })
+
+          it("a caller's own Authorization goes out on the first attempt; the replay carries the fresh token", async () => {
+            const { api, server, hits } = await setup(retryOf(limit))
+            const response = await send(api, method, 1, undefined, { headers: { Authorization: 'Bearer mine' } })
+            expect(response.status).toBe(200)
+            expect(await response.json()).toEqual(expected(method, 1))
+            expect(hits.map((hit) => hit.auth)).toEqual(['Bearer mine', `Bearer ${server.token}`])
+          })
+
+          it("a caller's own Authorization is kept on ky's retries", async () => {
+            const { api, hits } = await setup(retryOf(limit, { methods: ['get', 'post'], backoffLimit: 1 }))
+            const error: any = await send(api, method, 0, 'busy', { headers: { Authorization: 'Bearer mine' } }).catch((e) => e)
+            expect(error.response.status).toBe(503)
+            expect(hits.map((hit) => hit.auth)).toEqual(Array(version.attempts(limit ?? 2)).fill('Bearer mine'))
+          })
+
+          it('a failed refresh is an HTTPError carrying the 401', async () => {
+            const { api, server, session, hits } = await setup(retryOf(limit))
+            server.expire()
+            server.refreshAnswers.push(401)
+            const error: any = await send(api, method).catch((e) => e)
+            expect(error).toBeInstanceOf(HTTPError)
+            expect(error.response.status).toBe(401)
+            expect(session.getState().status).toBe('signedOut')
+            expect(hits).toHaveLength(1)
+          })
+
+          it('a 401 to the replay is an HTTPError after one refresh, never a loop', async () => {
+            const { api, server, hits } = await setup(retryOf(limit))
+            const before = server.calls.refresh
+            const first = server.token
+            const error: any = await send(api, method, 0, 'admin').catch((e) => e)
+            expect(error).toBeInstanceOf(HTTPError)
+            expect(error.response.status).toBe(401)
+            expect(server.calls.refresh - before).toBe(1)
+            expect(hits.map((hit) => hit.auth)).toEqual([`Bearer ${first}`, `Bearer ${server.token}`])
+          })
+
+          it('a 401 to a retry after the replay is an HTTPError: still one refresh', async () => {
+            const { api, server, hits } = await setup(retryOf(limit, { methods: ['get', 'post'], backoffLimit: 1 }))
+            server.expire()
+            const before = server.calls.refresh
+            const error: any = await send(api, method, 0, 'flaky').catch((e) => e)
+            expect(error).toBeInstanceOf(HTTPError)
+            expect(server.calls.refresh - before).toBe(1)
+            // The first attempt (401), the replay (503), then a retry if ky makes one (401, final).
+            const retried = version.attempts(limit ?? 2) > 1
+            expect(error.response.status).toBe(retried ? 401 : 503)
+            expect(hits).toHaveLength(retried ? 3 : 2)
+          })
+
+          it("the user's beforeRetry hooks are not called for the replay", async () => {
+            const { api, server } = await setup(retryOf(limit))
+            const beforeRetry = vi.fn()
+            server.expire()
+            const extended = api.extend({ hooks: { beforeRetry: [beforeRetry] } })
+            expect(await send(extended, method, 2).json()).toEqual(expected(method, 2))
+            expect(beforeRetry).not.toHaveBeenCalled()
+          })
+
+          it("the user's retries are not spent by the replay: a 503 after it gets all of them, with their beforeRetry hooks", async () => {
+            const beforeRetry = vi.fn()
+            const { api, server, hits } = await setup(retryOf(limit, { methods: ['get', 'post'], backoffLimit: 1 }))
+            const extended = api.extend({ hooks: { beforeRetry: [beforeRetry] } })
+            const attempts = version.attempts(limit ?? 2)
+            // Without a refresh: ky's own attempts.
+            const plain: any = await send(extended, method, 0, 'unavailable').catch((e) => e)
+            expect(plain.response.status).toBe(503)
+            expect(hits).toHaveLength(attempts)
+            expect(beforeRetry).toHaveBeenCalledTimes(attempts - 1)
+            hits.length = 0
+            beforeRetry.mockClear()
+            // After a refresh: the first attempt (401), then the replay and as many attempts again.
+            server.expire()
+            const error: any = await send(extended, method, 0, 'unavailable').catch((e) => e)
+            expect(error).toBeInstanceOf(HTTPError)
+            expect(error.response.status).toBe(503)
+            expect(hits).toHaveLength(1 + attempts)
+            expect(hits.slice(1).every((hit) => hit.auth === `Bearer ${server.token}`)).toBe(true)
+            expect(beforeRetry).toHaveBeenCalledTimes(attempts - 1)
+          })
+
+          it('a shouldRetry that returns false does not stop the replay', async () => {
+            const shouldRetry = vi.fn(() => false)
+            const { api, server } = await setup(retryOf(limit, { shouldRetry }))
+            server.expire()
+            expect(await send(api, method, 3).json()).toEqual(expected(method, 3))
+            expect(shouldRetry).not.toHaveBeenCalled()
+          })
+
+          it('a retry.methods list without this method does not stop the replay', async () => {
+            const { api, server } = await setup(retryOf(limit, { methods: [method === 'get' ? 'put' : 'get'] }))
+            server.expire()
+            expect(await send(api, method, 4).json()).toEqual(expected(method, 4))
+          })
+
+          it('the replay has its own timeout: a replay that hangs rejects with TimeoutError after `timeout` ms', async () => {
+            const { api, server, hung } = await setup({ ...retryOf(limit), timeout: 1_000 })
+            server.expire()
+            vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+            let settled = false
+            const result = send(api, method, 0, 'hang').then(
+              () => null,
+              (error) => error,
+            )
+            result.finally(() => (settled = true))
+            const replay = await hung
+            await vi.advanceTimersByTimeAsync(999)
+            expect(settled).toBe(false)
+            await vi.advanceTimersByTimeAsync(1)
+            const error = await result
+            expect(error).toBeInstanceOf(TimeoutError)
+            expect(replay.signal.aborted).toBe(true)
+          })
+
+          it("the replay honours the caller's abort signal", async () => {
+            const { api, server, hung } = await setup(retryOf(limit))
+            server.expire()
+            const controller = new AbortController()
+            const result = send(api, method, 0, 'hang', { signal: controller.signal }).catch((e) => e)
+            const replay = await hung
+            controller.abort()
+            const error = await result
+            expect(error?.name).toBe('AbortError')
+            expect(replay.signal.aborted).toBe(true)
+          })
+
+          it('an abort while the refresh is under way rejects at once', async () => {
+            const { api, server, hits, nextRefresh } = await setup(retryOf(limit))
+            server.expire()
+            const release = server.holdRefresh()
+            const refreshing = nextRefresh()
+            const controller = new AbortController()
+            const result = send(api, method, 0, undefined, { signal: controller.signal }).catch((e) => e)
+            await refreshing
+            controller.abort()
+            const error = await result
+            expect(error?.name).toBe('AbortError')
+            release()
+            expect(hits).toHaveLength(1)
+          })
+        })
+      }
+    }
+  })
+}
