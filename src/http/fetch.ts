@@ -62,9 +62,11 @@ export function createSessionFetch(d: FetchDeps) {
 
     const stream = typeof ReadableStream != 'undefined' && init?.body instanceof ReadableStream
     const method = (init?.method ?? (request ? (input as Request).method : 'GET')).toUpperCase()
-    if (stream || init?.replay === false || (d.replay && !d.replay({ url, method }))) {
+    // The request's own `replay` wins over the session's rule; the app's "no" is the reason given.
+    const wanted = init?.replay ?? (d.replay ? d.replay({ url, method }) : true)
+    if (!wanted || stream) {
       // A spent stream would replay as an empty body; an opted-out request is the app's to retry.
-      d.skipped(url, stream ? 'unreplayableBody' : 'notReplayable')
+      d.skipped(url, wanted ? 'unreplayableBody' : 'notReplayable')
       return first
     }
     const fresh = (d.version() != version && d.live()) || (await raceAbort(d.refresh(), signal))
