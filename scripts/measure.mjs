@@ -7,10 +7,10 @@ export const brotli = (buf) => brotliCompressSync(buf, { params: { [constants.BR
 export const gzip = (buf) => gzipSync(buf, { level: 9 }).length
 
 /** Bundles `contents` (an ES module source) and returns the minified bytes. */
-export async function bundle(contents, external = []) {
+export async function bundle(contents, external = [], define = {}) {
   const out = await build({
     stdin: { contents, resolveDir: process.cwd(), loader: 'js' },
-    bundle: true, minify: true, format: 'esm', platform: 'browser', write: false, external, logLevel: 'silent',
+    bundle: true, minify: true, format: 'esm', platform: 'browser', write: false, external, define, logLevel: 'silent',
   })
   return Buffer.from(out.outputFiles[0].contents)
 }

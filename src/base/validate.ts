@@ -46,7 +46,8 @@ export function read(spec: string, from: Record<string, any>, prefix = '', all?:
   const out: Record<string, any> = {}
   const names = (s: string) => s.split(' ').map((entry) => entry.split(':') as [string, string, string?])
   for (const [key, kind, fallback = ''] of names(spec)) out[key] = KINDS[kind]!(prefix + key, from[key], fallback)
-  if (all) {
+  // A misspelt option is a programmer's mistake: development builds catch it.
+  if (DEV && all) {
     const known = names(all).map(([key]) => key)
     for (const key in from) if (!known.includes(key)) fail(prefix + key, (DEV ? `one of the known options (${known.join(', ')})` : ''), (DEV ? 'an unknown option' : ''))
   }
