@@ -79,13 +79,17 @@ export interface SessionRequestInit extends RequestInit {
 }
 
 export interface SessionOptions<User = RegisteredUser> {
+  /** POSTed with cookies to refresh (default '/auth/refresh'). */
   refreshUrl?: string
+  /** POSTed on sign-out (default '/auth/logout'); local sign-out happens whatever it answers. */
   logoutUrl?: string
+  /** Where the returnTo part's redirectToLogin() goes (default '/login'). */
   loginUrl?: string
   /** Replaces the built-in refresh call. Throw a SessionEndedError to mean "the session is gone". */
   refresh?: (context: RefreshContext) => Promise<RefreshResult<User>>
   /** Replaces POSTing logoutUrl (revoke at the identity provider, end-session redirect). */
   logout?: (context: LogoutContext) => unknown
+  /** 'cookie' (default: an HttpOnly cookie, no secret in JS) or 'bearer' (an access token in memory). */
   credentials?: 'cookie' | 'bearer'
   /** Extra origins (absolute, e.g. https://api.example.com) allowed to receive credentials. */
   tokenOrigins?: readonly string[]
