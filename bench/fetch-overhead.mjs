@@ -1,7 +1,7 @@
 // Per-call overhead of session.fetch when no refresh is needed, beside raw fetch and ky,
 // all against the same stub fetch in the same process and run (ratios, not absolutes).
 import ky from 'ky'
-import { createSession } from '../dist/index.mjs'
+import { createSession } from '../dist/production/index.mjs'
 
 // A fresh Response per call, as a real fetch gives (ky clones and reads responses).
 const stub = async () => new Response('ok')

@@ -6,13 +6,13 @@ import { Window } from 'happy-dom'
 export async function measureIdle(events = 100_000) {
   const window = new Window({ url: 'http://app.test/' })
   Object.assign(globalThis, { window, document: window.document, location: window.location })
-  const { createSession } = await import('../dist/index.mjs')
+  const { createSession, idle } = await import('../dist/production/index.mjs')
   let armed = 0
   const timers = { setTimeout: (fn, ms) => (armed++, setTimeout(fn, ms)), clearTimeout: (id) => clearTimeout(id) }
   const plain = window.document.createElement('div')
   plain.addEventListener('pointermove', () => {}, { passive: true, capture: true }) // the baseline
   const tracked = window.document.createElement('div')
-  const session = createSession({ crossTab: false, fetch: async () => Response.json({ expiresIn: 3600 }), idle: { timeout: 3_600_000, target: tracked }, timers })
+  const session = createSession({ crossTab: false, fetch: async () => Response.json({ expiresIn: 3600 }), use: [idle({ timeout: 3_600_000, target: tracked })], timers })
   session.signIn({ expiresIn: 3600 })
   const storm = (target, n) => {
     const event = new window.Event('pointermove')

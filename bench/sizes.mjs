@@ -1,5 +1,6 @@
 // Bundle sizes measured one way for everything: esbuild bundle + minify for the browser,
-// then gzip -9 and brotli q11. Ours per entry, and the anchors a user would otherwise pick.
+// then gzip -9 and brotli q11. Ours per entry and part (production builds), and the anchors a
+// user would otherwise pick.
 import { readFileSync } from 'node:fs'
 import { bundle, sizesOf } from '../scripts/measure.mjs'
 
@@ -7,11 +8,20 @@ const measure = async (contents, external) => sizesOf(await bundle(contents, ext
 
 export async function measureSizes() {
   const peers = ['react', 'react-dom', 'vue', 'ky']
+  const prod = './dist/production'
+  const onTop = ['./index.mjs', './chunks/*', '../index.mjs']
   const ours = [
-    ['session-continuity { createSession } (everything the core holds)', `export { createSession } from './dist/index.mjs'`],
-    ['session-continuity/ky (on top of the core)', `export * from './dist/ky.mjs'`, ['./index.mjs', './chunks/*']],
-    ['session-continuity/react (on top of the core)', `export * from './dist/react.mjs'`, ['./index.mjs', './chunks/*']],
-    ['session-continuity/vue (on top of the core)', `export * from './dist/vue.mjs'`, ['./index.mjs', './chunks/*']],
+    ['session-continuity/fetch { createRefreshingFetch } (the interceptor alone)', `export { createRefreshingFetch } from '${prod}/fetch.mjs'`],
+    ['session-continuity { createSession } (the core: cross-tab lock, markers, sync)', `export { createSession } from '${prod}/index.mjs'`],
+    ['core + idle()', `export { createSession, idle } from '${prod}/index.mjs'`],
+    ['core + returnTo()', `export { createSession, returnTo } from '${prod}/index.mjs'`],
+    ['core + storageFallback()', `export { createSession, storageFallback } from '${prod}/index.mjs'`],
+    ['core + diagnostics()', `export { createSession, diagnostics } from '${prod}/index.mjs'`],
+    ['session-continuity, everything (export *)', `export * from '${prod}/index.mjs'`],
+    ['session-continuity/oauth (on top of the core)', `export * from '${prod}/oauth.mjs'`, onTop],
+    ['session-continuity/ky (on top of the core)', `export * from '${prod}/ky.mjs'`, onTop],
+    ['session-continuity/react (on top of the core)', `export * from '${prod}/react.mjs'`, onTop],
+    ['session-continuity/vue (on top of the core)', `export * from '${prod}/vue.mjs'`, onTop],
   ]
   const anchors = [
     ['ky (fetch wrapper, no refresh logic)', `export { default } from 'ky'`],
@@ -30,7 +40,7 @@ export async function measureSizes() {
     }
   }
   for (const [label, code, ext = []] of ours) await add('ours', label, code, [...peers, ...ext])
-  rows.push({ group: 'ours', label: 'dist/session-continuity.iife.min.js as shipped (terser; everything, plus the errors and toSafeReturnTo)', ...sizesOf(readFileSync('dist/session-continuity.iife.min.js')) })
+  rows.push({ group: 'ours', label: 'dist/session-continuity.iife.min.js as shipped (production, terser; everything)', ...sizesOf(readFileSync('dist/session-continuity.iife.min.js')) })
   for (const [label, code] of anchors) await add('anchor', label, code, ['react', 'react-dom'])
   return rows
 }

@@ -1,7 +1,7 @@
 // Soak: 10,000 session.fetch calls in batches of 100, the access token expiring every
 // 1,000 requests. Counts lost requests and refreshes, and the heap after a full GC
 // before and after (run with --expose-gc, as `npm run bench` does).
-import { createSession } from '../dist/index.mjs'
+import { createSession } from '../dist/production/index.mjs'
 
 export async function measureSoak(total = 10_000, expireEvery = 1_000) {
   let token = 'tok-0'

@@ -7,7 +7,7 @@ import { startMockServer } from '../dist/mock-server.mjs'
 
 const BROWSERS = [
   ['chromium', chromium, process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', { args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu', '--disable-background-networking'] }],
-  // Firefox ESR is driven over WebDriver BiDi (channel 'moz-firefox'), see TOOLING.md.
+  // Firefox ESR is driven over WebDriver BiDi (channel 'moz-firefox').
   ['firefox', firefox, process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr', { channel: 'moz-firefox' }],
 ]
 const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]
