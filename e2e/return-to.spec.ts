@@ -28,4 +28,21 @@ test.describe('the intended URL survives re-login (demo app, real navigation)', 
       expect(new URL(page.url()).origin).toBe(server.url)
     })
   }
+
+  test('a query-supplied returnTo is handed out once: the parameter leaves the address bar, a second call and a reload get the fallback', async ({ page, server }) => {
+    await page.goto(`${server.url}/e2e/harness.html?nostart&returnTo=${encodeURIComponent('/orders/42')}#form`)
+    const consume = () => page.evaluate(() => (window as any).session.consumeReturnTo('/fallback'))
+    expect(await consume()).toBe('/orders/42')
+    const url = new URL(page.url())
+    expect(url.searchParams.has('returnTo')).toBe(false)
+    expect(url.searchParams.has('nostart')).toBe(true) // the rest of the URL stays, the hash too
+    expect(url.hash).toBe('#form')
+    expect(await consume()).toBe('/fallback')
+    await page.reload()
+    await page.evaluate(() => (window as any).ready)
+    expect(await consume()).toBe('/fallback')
+    // Back in history to the entry that still had it: this tab has used it already.
+    await page.goto(`${server.url}/e2e/harness.html?nostart&returnTo=${encodeURIComponent('/orders/42')}`)
+    expect(await consume()).toBe('/fallback')
+  })
 })

@@ -4,6 +4,7 @@
 import { within } from '../base/abort.js'
 import { createDeadline } from '../base/clock.js'
 import { createEmitter } from '../base/emitter.js'
+import { DEV } from '../base/dev.js'
 import { OptionError } from '../base/errors.js'
 import { listen } from '../base/listen.js'
 import { createSessionFetch } from '../http/fetch.js'
@@ -51,6 +52,11 @@ export function createSession<User = RegisteredUser, const Parts extends readonl
   }
   const nextVersion = () => Math.max(state.version + 1, now())
   const report = (error: unknown, during: PartEvents['error']['during']) => emit('error', { error, during })
+  /** Runs an app's callback; what it throws (or rejects with) is reported, never thrown. */
+  const bounded = <C,>(context: C, fn: (context: C) => unknown, during: 'logout' | 'beforeSignOut') =>
+    Promise.resolve(context)
+      .then(fn)
+      .catch((error) => report(error, during))
   /** Resolves true once `done()` holds, false after `ms`. */
   function until(done: () => boolean, ms: number): Promise<boolean> {
     let off = () => {}
@@ -175,14 +181,7 @@ export function createSession<User = RegisteredUser, const Parts extends readonl
     // The server is told after the tabs, so they stop using the session at once; a failed
     // or slow logout call still leaves every tab signed out.
     const call = o.logout ?? (() => o.fetch()(o.logoutUrl, { method: 'POST', credentials: 'include', headers }))
-    await within(
-      Promise.resolve(context)
-        .then(call)
-        .catch((error) => report(error, 'logout')),
-      o.logoutTimeout,
-      0,
-      timers,
-    )
+    await within(bounded(context, call, 'logout'), o.logoutTimeout, 0, timers)
   }
 
   /**
@@ -194,8 +193,7 @@ export function createSession<User = RegisteredUser, const Parts extends readonl
     if (state.status != 'authenticated') return
     const startVersion = state.version
     set({ status: 'signingOut', reason })
-    const hook = o.beforeSignOut
-    if (hook) await within(Promise.resolve({ reason }).then(hook).catch((error) => report(error, 'beforeSignOut')), o.beforeSignOutTimeout, 0, timers)
+    if (o.beforeSignOut) await within(bounded({ reason }, o.beforeSignOut, 'beforeSignOut'), o.beforeSignOutTimeout, 0, timers)
     const end = async () => {
       if (state.status != 'signingOut' || state.version != startVersion) return
       const marker = await tabs?.latest()
@@ -206,11 +204,7 @@ export function createSession<User = RegisteredUser, const Parts extends readonl
   }
 
   // ---- wake-ups and restores: timers may have slept, the page may have been frozen -------
-  const check = () => {
-    refresher.check()
-    absolute.check()
-    emit('wake', undefined)
-  }
+  const check = () => (refresher.check(), absolute.check(), emit('wake', undefined))
   /** A page back from the back-forward cache (or a freeze) asks before acting on old state. */
   async function resume() {
     if (state.status != 'authenticated' || !tabs) return check()
@@ -270,7 +264,7 @@ export function createSession<User = RegisteredUser, const Parts extends readonl
     refresh: () => refresh('manual'),
     signIn(result) {
       const problem = problemWith(result, bearer)
-      if (problem) throw new OptionError('signIn(result)', `a refresh result ({ expiresIn, accessToken?, ... }): ${problem}`, result)
+      if (problem) throw new OptionError('signIn(result)', DEV ? `a refresh result ({ expiresIn, accessToken?, ... }): ${problem}` : problem, result)
       void accept(result, 'signedIn')
     },
     signOut: ({ reason = 'logout', everywhere = true, saveReturnTo } = {}) => endSession(reason, everywhere, saveReturnTo),
@@ -287,16 +281,10 @@ export function createSession<User = RegisteredUser, const Parts extends readonl
       emitter.clear()
     },
   }
+  // What a part may see and do (docs/ARCHITECTURE.md, "The part interface").
   const context: PartContext = {
-    name,
-    crossTab: !!tabs,
-    loginUrl: o.loginUrl,
-    timers,
-    now,
+    ...{ name, crossTab: !!tabs, loginUrl: o.loginUrl, timers, now, set, on, emit },
     getState: () => state,
-    set,
-    on,
-    emit,
     end: (reason) => void forcedEnd(reason),
     post: (type, fields) => tabs?.post(type, fields),
     receive(type, shape, handler) {

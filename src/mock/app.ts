@@ -4,68 +4,13 @@
 // Web Crypto only.
 import { OptionError } from '../index.js'
 import { parseCookieHeader, serializeCookie, type CookieAttributes } from './cookies.js'
+import { abortError, fail, faultResponse, json, methodNotAllowed, positive, sleep, validFault, type ErrorBody } from './responses.js'
 import { Store, type Family, type StoredUser } from './store.js'
 import type { HandleContext, MockApp, MockControl, MockCounters, MockOptions, MockUser, RefreshFault } from './types.js'
 
 export const DEFAULT_USERS: readonly MockUser[] = Object.freeze([{ username: 'demo', password: 'demo', name: 'Demo User' }])
 export const REFRESH_COOKIE = 'sc_refresh'
 export const ACCESS_COOKIE = 'sc_access'
-
-type ErrorBody = { error: string; message?: string; reason?: string }
-
-const json = (body: unknown, status = 200, headers?: Record<string, string>) =>
-  new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...headers } })
-const fail = (status: number, body: ErrorBody, headers?: Record<string, string>) => json(body, status, headers)
-const methodNotAllowed = (allow: string) => fail(405, { error: 'method_not_allowed', message: `use ${allow}` }, { Allow: allow })
-
-function abortError(signal: AbortSignal | undefined): unknown {
-  return signal?.reason ?? new DOMException('The operation was aborted.', 'AbortError')
-}
-
-/** Waits `ms` on the global timers looked up now (so fake timers apply), or until `signal` aborts. */
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(abortError(signal))
-    const onAbort = () => {
-      globalThis.clearTimeout(id)
-      reject(abortError(signal))
-    }
-    const id = globalThis.setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort)
-      resolve()
-    }, ms)
-    signal?.addEventListener('abort', onAbort, { once: true })
-  })
-}
-
-function positive(option: string, value: unknown, fallback: number, allowZero = false): number {
-  if (value === undefined) return fallback
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (!allowZero && value === 0))
-    throw new OptionError(option, allowZero ? 'a finite number >= 0' : 'a finite number > 0', value)
-  return value
-}
-
-function validFault(fault: unknown): fault is RefreshFault {
-  if (fault === 'network' || fault === 'hang') return true
-  if (!fault || typeof fault !== 'object') return false
-  const { status, body, retryAfter } = fault as Record<string, unknown>
-  return (
-    Number.isInteger(status) && (status as number) >= 200 && (status as number) <= 599 &&
-    (body === undefined || typeof body === 'string') &&
-    (retryAfter === undefined || (typeof retryAfter === 'number' && Number.isFinite(retryAfter) && retryAfter >= 0))
-  )
-}
-
-/** A status fault as a Response; the body's type is guessed so HTML looks like HTML to the client. */
-function faultResponse(fault: { status: number; body?: string; retryAfter?: number }): Response {
-  const headers: Record<string, string> = { 'Cache-Control': 'no-store' }
-  if (fault.retryAfter !== undefined) headers['Retry-After'] = String(Math.ceil(fault.retryAfter))
-  if (fault.body === undefined) return json({ error: 'injected_fault', message: `failNextRefresh(${fault.status})` }, fault.status, headers)
-  const text = fault.body.trimStart()
-  headers['Content-Type'] = text.startsWith('<') ? 'text/html; charset=utf-8' : /^[[{"]/.test(text) || /^-?\d/.test(text) ? 'application/json' : 'text/plain; charset=utf-8'
-  // 204/205/304 may not carry a body; the Fetch API throws if given one.
-  return new Response([204, 205, 304].includes(fault.status) ? null : fault.body, { status: fault.status, headers })
-}
 
 export function createMockApp(options: MockOptions = {}): MockApp {
   if (options === null || typeof options !== 'object') throw new OptionError('options', 'an object', options)

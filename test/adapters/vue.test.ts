@@ -66,4 +66,32 @@ describe('session-continuity/vue', () => {
     vi.spyOn(console, 'warn').mockImplementation(() => {})
     expect(() => mount(Status)).toThrow(/sessionPlugin/)
   })
+
+  it('useSession takes a selector, as the React hook does; useIdleWarning counts down on the session clock', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] })
+    // The session's clock runs 1,000 s ahead of Date.now(): a countdown read from Date.now() would be off by that.
+    const session = createSession({ crossTab: false, now: () => Date.now() + 1_000_000, fetch: async () => Response.json({ expiresIn: 3600 }), use: [idle({ timeout: 60_000, warnBefore: 10_000 })] })
+    sessions.push(session)
+    let status: any
+    let warning: any
+    const App = defineComponent({
+      setup() {
+        status = useSession((s) => s.status, session)
+        warning = useIdleWarning(session)
+        return () => h('p', status.value)
+      },
+    })
+    const wrapper = mount(App)
+    expect(status.value).toBe('unknown')
+    await session.start()
+    await nextTick()
+    expect(wrapper.text()).toBe('authenticated')
+    await vi.advanceTimersByTimeAsync(51_000)
+    expect(warning.showing.value).toBe(true)
+    expect(warning.remainingMs.value).toBeGreaterThan(8_000)
+    expect(warning.remainingMs.value).toBeLessThanOrEqual(9_000)
+    await vi.advanceTimersByTimeAsync(3_000)
+    expect(warning.remainingMs.value).toBeLessThanOrEqual(6_000)
+    wrapper.unmount()
+  })
 })
