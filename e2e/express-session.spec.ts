@@ -1,4 +1,4 @@
-// Cookie mode against a real express-session server (rolling: true, maxAge 3 s, MemoryStore).
+// Cookie mode against a real express-session server (rolling: true, maxAge 4 s, MemoryStore).
 // Server sessions expire on the server's real clock, so these tests let real time pass: two
 // gaps a little longer than maxAge, kept short.
 import { test as base, expect, type BrowserContext, type Page } from '@playwright/test'
@@ -7,7 +7,7 @@ import { startCookieServer, type CookieServer } from './idp/express.js'
 const test = base.extend<{ server: CookieServer }, { serverWorker: CookieServer }>({
   serverWorker: [
     async ({}, use) => {
-      const server = await startCookieServer({ maxAge: 3_000 })
+      const server = await startCookieServer({ maxAge: 4_000 })
       await use(server)
       await server.close()
     },
@@ -68,11 +68,12 @@ test.describe('cookie mode with express-session', () => {
       expect(await page.evaluate(() => (window as any).seen401)).toBe(0)
       expect((await stateOf(page)).status).toBe('authenticated')
     }
-    // Proactive refreshes (at half the 3 s lifetime) kept the session: at least one per 1.5 s.
-    expect(server.counters.refresh[200]).toBeGreaterThanOrEqual(4)
+    // Only refreshes (at half the lifetime) can have kept the session through gaps longer than maxAge.
+    expect(server.counters.refresh[200]).toBeGreaterThanOrEqual(2)
     expect(server.counters.refresh[401]).toBe(1) // the first tab's start-up, before login
     expect(server.sessionIds.size).toBe(1)
     expect(server.counters.destroys).toBe(0)
+    console.log(`measured (${test.info().project.name}): ${Date.now() - started} ms with maxAge ${server.maxAge} ms: ${server.counters.refresh[200]} refreshes, 0 x 401 in the tabs, 1 server session`)
   })
 
   test('logout in one tab: every tab signed out, the server session destroyed exactly once', async ({ context, server }) => {

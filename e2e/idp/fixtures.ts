@@ -27,8 +27,14 @@ export { expect }
 
 /** Waits for the page's start-up (a module script with top-level await: 'load' may come first). */
 export async function whenReady(page: Page) {
-  await page.waitForFunction(() => (window as any).ready)
-  await page.evaluate(() => (window as any).ready)
+  // A script error (an option the session refuses, a failed import) fails at once, with its message.
+  let onError!: (error: Error) => void
+  const failed = new Promise<never>((_, reject) => page.on('pageerror', (onError = (error) => reject(new Error(`the page failed: ${error.message}`)))))
+  try {
+    await Promise.race([page.waitForFunction(() => (window as any).ready).then(() => page.evaluate(() => (window as any).ready)), failed])
+  } finally {
+    page.off('pageerror', onError)
+  }
 }
 
 /** Opens the SPA in a new tab of `context` and waits for its session to start. */

@@ -309,9 +309,10 @@ describe('options', () => {
     const options: SessionOptions = {
       credentials: 'bearer',
       refresh: refresh(),
-      // (the `logout` option arrives with the core's identity-provider support)
+      logout: oauthRevoke({ revocationEndpoint: REVOKE, clientId: 'spa' }),
     }
     expect(typeof options.refresh).toBe('function')
+    expect(typeof options.logout).toBe('function')
   })
 })
 
@@ -330,5 +331,37 @@ describe('endSessionUrl', () => {
 
   it('leaves out what is not given', () => {
     expect(endSessionUrl({ endSessionEndpoint: 'https://op.test/session/end', clientId: 'spa' })).toBe('https://op.test/session/end?client_id=spa')
+  })
+})
+
+describe('with a session', () => {
+  it('the session hands each refresh the newest refresh token and revokes the last one on signOut', async () => {
+    const { createSession } = await import('../../src/index.js')
+    let issued = 0
+    const presented: string[] = []
+    endpoint(TOKEN, (form) => {
+      presented.push(form.refresh_token!)
+      issued++
+      return ok({ access_token: `at-${issued}`, expires_in: 300, refresh_token: `rt-${issued}` })
+    })
+    const revoked = endpoint(REVOKE, () => new HttpResponse(null, { status: 200 }))
+    const session = createSession({
+      credentials: 'bearer',
+      crossTab: false,
+      refresh: refresh(),
+      logout: oauthRevoke({ revocationEndpoint: REVOKE, clientId: 'spa' }),
+    })
+    try {
+      session.signIn(toRefreshResult({ access_token: 'at-0', expires_in: 300, refresh_token: 'rt-0' }))
+      expect(await session.refresh()).toBe(true)
+      expect(await session.refresh()).toBe(true)
+      expect(presented).toEqual(['rt-0', 'rt-1'])
+      expect(session.authorizationFor('/api')).toBe('Bearer at-2')
+      expect(JSON.stringify(session.getState())).not.toContain('rt-')
+      await session.signOut()
+      expect(revoked.map((r) => r.form)).toEqual([{ token: 'rt-2', token_type_hint: 'refresh_token', client_id: 'spa' }])
+    } finally {
+      session.destroy()
+    }
   })
 })
