@@ -64,8 +64,9 @@ export const eventsOf = (page: Page, name?: string) =>
   page.evaluate((n) => (window as any).events.filter((e: any) => !n || e.name === n), name)
 
 /**
- * Fails if any refresh token the OP issued is anywhere the page can persist or show it:
- * localStorage, sessionStorage, the SPA origin's cookies, the session state, the event log.
+ * Fails if any refresh token the OP issued (or access token: memory only too) is anywhere the
+ * page can persist or show it: localStorage, sessionStorage, the SPA origin's cookies, the
+ * session state, the event log.
  */
 export async function expectNoRefreshTokenExposed(context: BrowserContext, pages: Page[], idp: Idp) {
   expect(idp.refreshTokens.length).toBeGreaterThan(0)
@@ -77,7 +78,8 @@ export async function expectNoRefreshTokenExposed(context: BrowserContext, pages
       const w = window as any
       return { local: storage(localStorage), session: storage(sessionStorage), cookie: document.cookie, state: JSON.stringify(w.session.getState()), events: JSON.stringify(w.events) }
     })
-    for (const token of idp.refreshTokens)
-      for (const [where, text] of Object.entries({ ...dump, cookies })) expect(text.includes(token), `a refresh token in ${where}`).toBe(false)
+    for (const [kind, tokens] of [['refresh', idp.refreshTokens], ['access', idp.accessTokens]] as const)
+      for (const token of tokens)
+        for (const [where, text] of Object.entries({ ...dump, cookies })) expect(text.includes(token), `an ${kind} token in ${where}`).toBe(false)
   }
 }
