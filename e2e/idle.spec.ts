@@ -7,6 +7,9 @@ test.describe('idle warning and sign-out with the page clock', () => {
     const page = await openSession({ crossTab: false, idle }, { noStart: true })
     await page.clock.install()
     await page.evaluate(() => (window as any).login())
+    // From here the page's time moves only when the test moves it (a loaded machine's real
+    // seconds would otherwise leak into the countdown).
+    await page.clock.pauseAt(await page.evaluate(() => Date.now() + 100))
     await page.clock.runFor(19_000)
     expect((await stateOf(page)).presence).toBe('active')
     await page.clock.runFor(2_000)
