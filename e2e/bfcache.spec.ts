@@ -65,10 +65,10 @@ const test = base.extend<{}, {}>({
       w.__dropped = []
       const Native = window.BroadcastChannel
       window.BroadcastChannel = class extends Native {
-        set onmessage(handler: any) {
+        override set onmessage(handler: any) {
           super.onmessage = handler && ((e: MessageEvent) => (w.__away ? w.__dropped.push(e.data?.type) : handler.call(this, e)))
         }
-        get onmessage() {
+        override get onmessage() {
           return super.onmessage
         }
       }
@@ -123,10 +123,16 @@ async function away(page: Page, act: () => Promise<void>, missed: string, event:
   await expect.poll(async () => (await eventsOf(page, 'resumed')).length).toBe(1)
 }
 
-/** The state changes from the last `stale: true` on. */
+/** The last index where `test` holds, or -1. */
+const lastIndex = <T>(xs: T[], test: (x: T, i: number) => boolean) => {
+  for (let i = xs.length - 1; i >= 0; i--) if (test(xs[i]!, i)) return i
+  return -1
+}
+/** The state changes from the last one that turned `stale` true. */
 const sinceStale = async (page: Page) => {
   const changes: any[] = await page.evaluate(() => (window as any).changes)
-  return changes.slice(changes.findLastIndex((c) => c.stale && !changes[changes.indexOf(c) - 1]?.stale))
+  const from = lastIndex(changes, (c, i) => c.stale && !changes[i - 1]?.stale)
+  return from < 0 ? [] : changes.slice(from)
 }
 
 test.describe('back-forward cache and resume', () => {
@@ -174,10 +180,10 @@ test.describe('back-forward cache and resume', () => {
     const timeline: any[] = await b.evaluate(() => (window as any).session.timeline())
     // The re-check asked the other tabs (hello) after the session was learnt, then recorded its end.
     const learnt = timeline.findIndex((e) => e.what === 'refreshed')
-    const hello = timeline.findLastIndex((e) => e.what === 'sent' && e.type === 'hello')
+    const hello = lastIndex(timeline, (e) => e.what === 'sent' && e.type === 'hello')
     expect(learnt).toBeGreaterThanOrEqual(0)
     expect(hello).toBeGreaterThan(learnt)
-    expect(timeline.findLastIndex((e) => e.what === 'resumed' && e.status === 'authenticated')).toBeGreaterThan(hello)
+    expect(lastIndex(timeline, (e) => e.what === 'resumed' && e.status === 'authenticated')).toBeGreaterThan(hello)
     expect(server.control.counters.refreshCalls).toBe(0)
   })
 
