@@ -59,13 +59,19 @@ export function createRefresher(d: RefresherDeps) {
   }
 
   function refresh(why: Why): Promise<boolean> {
-    return destroyed || getState().status == 'signingOut'
-      ? Promise.resolve(false)
-      : (flight ??= run(why).finally(() => {
-          flight = null
-          busy()
-          tabs?.post('refreshing', { active: false })
-        }))
+    if (destroyed || getState().status == 'signingOut') return Promise.resolve(false)
+    if (!flight) {
+      // `flight` is set before run() announces `refreshing: true`: a listener that calls
+      // session.fetch on that change must find the flight to wait for.
+      let settle!: (outcome: Promise<boolean>) => void
+      flight = new Promise<boolean>((resolve) => (settle = resolve)).finally(() => {
+        flight = null
+        busy()
+        tabs?.post('refreshing', { active: false })
+      })
+      settle(run(why))
+    }
+    return flight
   }
 
   function run(why: Why): Promise<boolean> {

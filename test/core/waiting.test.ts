@@ -59,6 +59,23 @@ describe("requests started during this tab's refresh", () => {
     expect(server.calls.refresh).toBe(2)
   })
 
+  it('a request started by a state listener the moment `refreshing` turns true waits too', async () => {
+    const server = createStubServer()
+    const rec = recorded(server)
+    const session = make({ fetch: rec.fetch })
+    await session.start()
+    server.expire()
+    const requests: Promise<Response>[] = []
+    const off = session.subscribe((s) => {
+      if (s.refreshing) off(), requests.push(...Array.from({ length: 5 }, (_, i) => session.fetch(`/api/on-change/${i}`)))
+    })
+    expect(await session.refresh()).toBe(true)
+    expect(requests).toHaveLength(5)
+    expect((await Promise.all(requests)).map((r) => r.status)).toEqual(Array(5).fill(200))
+    expect(rec.api().filter((e) => e.status === 401)).toEqual([])
+    expect(rec.api()).toHaveLength(5)
+  })
+
   it('a request to an allowed tokenOrigin waits too; one to a foreign origin goes out at once, without credentials', async () => {
     const server = createStubServer()
     const rec = recorded(server)
