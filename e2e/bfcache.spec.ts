@@ -188,10 +188,8 @@ test.describe('back-forward cache and resume', () => {
   })
 
   test('one restore, one re-check, although Chromium fires both `resume` and `pageshow` for it', async ({ openSession, server, browserName }) => {
-    // KNOWN BUG (marked test.fail until fixed): resume() in src/core/session.ts is not
-    // single-flight; the `resume` and `pageshow` (persisted) listeners each start one, so a
-    // Chromium restore runs two re-checks: two hellos, two lock queries, two `resumed` events.
-    test.fail(true, 'session.ts: resume() runs once per event, not once per restore')
+    // The `resume` and `pageshow` (persisted) listeners share one re-check: one hello, one
+    // lock query, one `resumed` event per restore.
     const a = await openSession({}, { noStart: true })
     await login(a)
     const b = await openSession({ diagnostics: true })

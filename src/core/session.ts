@@ -205,10 +205,8 @@ export function createSession<User = RegisteredUser, const Parts extends readonl
 
   // ---- wake-ups and restores: timers may have slept, the page may have been frozen -------
   const check = () => (refresher.check(), absolute.check(), emit('wake', undefined))
-  /**
-   * A page back from the back-forward cache (or a freeze) asks before acting on old state.
-   * One re-check at a time: a restore can bring both `pageshow` and `resume`.
-   */
+  // A page back from the back-forward cache (or a freeze) asks before acting on old state;
+  // one re-check at a time: a restore can bring both `pageshow` and `resume`.
   let resuming: Promise<void> | null = null
   const resume = () => (resuming ??= recheck().finally(() => (resuming = null)))
   async function recheck() {
