@@ -6,10 +6,10 @@ test.describe('idle warning and sign-out with the page clock', () => {
   test('warns at 20 s, counts down, stayActive() dismisses; then idle signs out with reason idle', async ({ openSession, server }) => {
     const page = await openSession({ crossTab: false, idle }, { noStart: true })
     await page.clock.install()
+    // The page's time moves only when the test moves it from here on (a loaded machine's real
+    // seconds would otherwise leak into the countdown). Sign-in needs no timer, only the network.
+    await page.clock.pauseAt(Date.now() + 2_000)
     await page.evaluate(() => (window as any).login())
-    // From here the page's time moves only when the test moves it (a loaded machine's real
-    // seconds would otherwise leak into the countdown).
-    await page.clock.pauseAt(await page.evaluate(() => Date.now() + 100))
     await page.clock.runFor(19_000)
     expect((await stateOf(page)).presence).toBe('active')
     await page.clock.runFor(2_000)
