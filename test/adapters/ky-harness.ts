@@ -2,9 +2,9 @@
 // fetch puts a few fault routes in front of it. Sessions are destroyed after every test of the
 // file that imports this module. ('ky' is whichever version the test file maps it to.)
 import ky from 'ky'
-import { afterEach, vi } from 'vitest'
 import { createSession, type Session } from '../../src/index.js'
 import { kyHooks } from '../../src/adapters/ky.js'
+import { track } from '../helpers/sessions.js'
 import { createStubServer, type StubServer } from '../helpers/stub-server.js'
 
 export const BASE = 'http://app.test/api'
@@ -27,14 +27,6 @@ export interface Harness {
   api: typeof ky
 }
 
-let sessions: Session[] = []
-/** Destroys `session` after the test. */
-export const track = (session: Session) => (sessions.push(session), session)
-afterEach(() => {
-  vi.useRealTimers()
-  sessions.forEach((s) => s.destroy())
-  sessions = []
-})
 
 export async function setup(kyOptions: Record<string, unknown> = {}): Promise<Harness> {
   const server = createStubServer()
@@ -45,7 +37,7 @@ export async function setup(kyOptions: Record<string, unknown> = {}): Promise<Ha
   }
   const nextRefresh = () => new Promise<void>((resolve) => waiting.push(resolve))
   const session = createSession({ credentials: 'bearer', crossTab: false, fetch: authFetch })
-  sessions.push(session)
+  track(session)
   await session.start()
   const hits: Hit[] = []
   let reportHung!: (request: Request) => void

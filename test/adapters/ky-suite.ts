@@ -5,7 +5,8 @@ import { describe, expect, it, vi } from 'vitest'
 import { createSession } from '../../src/index.js'
 import { extendKy, kyHooks } from '../../src/adapters/ky.js'
 import { createStubServer } from '../helpers/stub-server.js'
-import { BASE, expected, retryOf, send, setup, track, variants } from './ky-harness.js'
+import { track } from '../helpers/sessions.js'
+import { BASE, expected, retryOf, send, setup, variants } from './ky-harness.js'
 
 export interface KyVersion {
   label: string

@@ -1,17 +1,12 @@
 // The refresh secret a custom refresh rotates (an identity provider's refresh token): kept in
 // memory, handed to whichever tab refreshes next, shared over the channel only, never stored,
 // never in state, events or errors; a late reply is still adopted; a custom logout gets it.
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { createSession, SessionEndedError, type RefreshContext, type Session, type SessionOptions } from '../../src/index.js'
 import { createStorageChannel } from '../../src/parts/fallback/storage-channel.js'
 import { createLocalHub, createLocalLock } from '../helpers/tabs.js'
+import { track } from '../helpers/sessions.js'
 
-let sessions: Session[] = []
-afterEach(() => {
-  sessions.forEach((s) => s.destroy())
-  sessions = []
-  vi.useRealTimers()
-})
 
 /** An identity provider that rotates refresh tokens and revokes the grant on reuse. */
 function provider() {
@@ -47,7 +42,7 @@ function provider() {
 function tabs(n: number, options: SessionOptions, hub = createLocalHub(), lock = createLocalLock()) {
   const make = () => {
     const s = createSession({ credentials: 'bearer', crossTab: { channel: hub.channel(), lock }, ...options })
-    sessions.push(s)
+    track(s)
     return s
   }
   return { list: Array.from({ length: n }, make), make, hub }
@@ -121,7 +116,7 @@ describe('the refresh secret across tabs', () => {
       return op.refresh(context)
     }
     const session = createSession({ credentials: 'bearer', crossTab: false, refresh, refreshTimeout: 10_000, fetch: async () => new Response(null, { status: 200 }) })
-    sessions.push(session)
+    track(session)
     session.signIn({ expiresIn: 300, accessToken: 'at-0', refreshToken: 'rt-0' })
     const first = session.refresh()
     await vi.advanceTimersByTimeAsync(10_000)
@@ -158,7 +153,7 @@ describe('a custom logout', () => {
   it('a hanging custom logout is cut off by logoutTimeout', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
     const session = createSession({ crossTab: false, logout: () => new Promise(() => {}), logoutTimeout: 1_000, refresh: async () => ({ expiresIn: 60 }) })
-    sessions.push(session)
+    track(session)
     await session.start()
     let done = false
     void session.signOut().then(() => (done = true))

@@ -1,20 +1,16 @@
 // Which 401'd requests are refreshed and replayed: a request's `replay: false` returns the 401
 // as it is, and the session option `replay({ url, method })` decides for the rest; a request's
 // own `replay` wins over the rule. Every body kind session.fetch accepts, both ways.
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { createSession } from '../../src/index.js'
-import type { Session, SessionEvents, SessionOptions, SessionRequestInit } from '../../src/index.js'
+import type { SessionEvents, SessionOptions, SessionRequestInit } from '../../src/index.js'
 import { createStubServer, type StubServer } from '../helpers/stub-server.js'
+import { track } from '../helpers/sessions.js'
 
-let sessions: Session[] = []
-afterEach(() => {
-  sessions.forEach((s) => s.destroy())
-  sessions = []
-})
 
 async function signedIn(server: StubServer, options: SessionOptions = {}) {
   const session = createSession({ credentials: 'bearer', crossTab: false, fetch: server.fetch, ...options })
-  sessions.push(session)
+  track(session)
   await session.start()
   const skipped: SessionEvents['replaySkipped'][] = []
   session.on('replaySkipped', (e) => skipped.push(e))

@@ -1,16 +1,11 @@
 // What an app sees right after a 401 that ends the session: the state has already left
 // 'authenticated' ('signingOut' while beforeSignOut runs, with the credentials still sent so
 // drafts can be saved), then 'signedOut' with the true reason.
-import { afterEach, describe, expect, it, vi } from 'vitest'
-import { createSession, type Session, type Status } from '../../src/index.js'
+import { describe, expect, it, vi } from 'vitest'
+import { createSession, type Status } from '../../src/index.js'
 import { createStubServer } from '../helpers/stub-server.js'
+import { track } from '../helpers/sessions.js'
 
-let sessions: Session[] = []
-afterEach(() => {
-  sessions.forEach((s) => s.destroy())
-  sessions = []
-  vi.useRealTimers()
-})
 
 describe('signing out after a refused refresh', () => {
   it('await session.fetch() resolves with the 401 after the state left authenticated; the hook sees signingOut', async () => {
@@ -28,7 +23,7 @@ describe('signing out after a refused refresh', () => {
         return new Promise<void>((resolve) => (finishDrafts = resolve))
       },
     })
-    sessions.push(session)
+    track(session)
     await session.start()
     server.expire()
     server.refreshAnswers.push({ status: 401, body: '{"error":"token_reused","reason":"revoked"}' })

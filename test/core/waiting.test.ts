@@ -2,18 +2,13 @@
 // tab's that said `refreshing: true`) wait for its outcome, bounded by refreshTimeout, and then
 // go out once with the new credential; requests to foreign origins never wait.
 // Real browsers measure the same in e2e/waiting.spec.ts and bench/requests-during-refresh.mjs.
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { createSession } from '../../src/index.js'
 import type { Session, SessionOptions } from '../../src/index.js'
 import { createStubServer, type StubServer } from '../helpers/stub-server.js'
 import { createLocalHub, createLocalLock } from '../helpers/tabs.js'
+import { track } from '../helpers/sessions.js'
 
-let sessions: Session[] = []
-afterEach(() => {
-  sessions.forEach((s) => s.destroy())
-  sessions = []
-  vi.useRealTimers()
-})
 const fakeClock = () => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
 
 /** The stub server behind a recorder: every request that reached it, with the answer it got. */
@@ -31,7 +26,7 @@ function recorded(server: StubServer) {
 
 function make(options: SessionOptions) {
   const session = createSession({ credentials: 'bearer', crossTab: false, ...options })
-  sessions.push(session)
+  track(session)
   return session
 }
 

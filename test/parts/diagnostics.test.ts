@@ -1,24 +1,19 @@
 // The diagnostics part: a bounded timeline of this tab's decisions (refresh and why, lock
 // waits, messages by type, results used, backoff, sign-out), and never a secret in it.
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { createSession, diagnostics, SessionEndedError } from '../../src/index.js'
 import type { DiagnosticsMethods, Session, SessionOptions, TimelineEntry } from '../../src/index.js'
 import { createStubServer, type StubServer } from '../helpers/stub-server.js'
 import { createLocalHub, createLocalLock } from '../helpers/tabs.js'
+import { track } from '../helpers/sessions.js'
 
 type Diag = Session & DiagnosticsMethods
-let sessions: Session[] = []
-afterEach(() => {
-  sessions.forEach((s) => s.destroy())
-  sessions = []
-  vi.useRealTimers()
-})
 const fakeClock = () => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
 
 function make(options: SessionOptions & { size?: number } = {}): Diag {
   const { size, ...rest } = options
   const session = createSession({ crossTab: false, ...rest, use: [diagnostics(size ? { size } : {})] }) as Diag
-  sessions.push(session)
+  track(session)
   return session
 }
 const whats = (s: Diag) => s.timeline().map((e) => e.what)
