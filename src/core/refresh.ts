@@ -24,6 +24,8 @@ export interface RefresherDeps {
   emit<E extends keyof PartEvents>(event: E, payload: PartEvents[E]): void
   /** Resolves true once `done()` holds (checked on every state change), false after `ms`. */
   until(done: () => boolean, ms: number): Promise<boolean>
+  /** until() the state's version reaches `version`. */
+  reach(version: number, ms: number): Promise<boolean>
   secret(): string | undefined
   accept(result: RefreshResult, kind: Kind): Promise<void>
   /** Adopts deadlines a marker names (cookie mode: nothing secret is needed). */
@@ -45,7 +47,6 @@ export function createRefresher(d: RefresherDeps) {
   let alone: Promise<void> = Promise.resolve()
   let destroyed = false
 
-  const reach = (version: number, ms: number) => d.until(() => getState().version >= version, ms)
   const busy = () => d.set({ refreshing: !!flight || remote !== null })
   const clearRemote = () => {
     timers.clearTimeout(remote)
@@ -108,13 +109,13 @@ export function createRefresher(d: RefresherDeps) {
     // not heard of yet (the lock grant can overtake the broadcast): give the message a moment.
     if (!marker || marker.version <= startVersion) return null
     const secretive = d.bearer || d.secret() !== undefined
-    if (await reach(marker.version, secretive ? 2_000 : 500)) return authenticated()
+    if (await d.reach(marker.version, secretive ? 2_000 : 500)) return authenticated()
     if (marker.kind == 'o') return d.endLocally(marker.reason!, marker.version, true), false
     if (d.secret() !== undefined) {
       // The refresh token was rotated by another tab and its broadcast is lost: ask again.
       // Presenting our spent one would look like theft to the identity provider.
       tabs!.post('hello')
-      if (await reach(marker.version, 2_000)) return authenticated()
+      if (await d.reach(marker.version, 2_000)) return authenticated()
       return failed(new TransientRefreshError('the rotated refresh token did not arrive'))
     }
     // Cookie mode needs nothing secret from the other tab: the marker holds the deadlines.

@@ -1,6 +1,5 @@
-// createSession: the state, the single-flight refresh (one at a time across tabs), sign-in
-// and sign-out reaching every tab, and the part interface. It knows no feature: idle
-// tracking, return-to, fallbacks and diagnostics are parts the app passes in `use`.
+// createSession: the state, the single-flight refresh (one at a time across tabs), sign-in and
+// sign-out reaching every tab, and the part interface. It knows no feature (idle, return-to...).
 import { within } from '../base/abort.js'
 import { createDeadline } from '../base/clock.js'
 import { createEmitter } from '../base/emitter.js'
@@ -102,6 +101,7 @@ export function createSession<User = RegisteredUser, const Parts extends readonl
     set,
     emit,
     until,
+    reach,
     secret: () => secret,
     accept,
     adopt: (c) => adopt({ ...c, user: state.user }, 'refreshed', 'otherTab'),
