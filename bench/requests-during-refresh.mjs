@@ -5,14 +5,8 @@
 // the moment it knows of the refresh (its own flight, or the other tab's `refreshing: true`).
 // Counted per round: the 401s the server answered (Playwright's view of the network and the
 // page's own count), API calls per tab (20 = none lost, none sent twice), refresh calls.
-import { chromium, firefox } from 'playwright-core'
-import { existsSync } from 'node:fs'
 import { startMockServer } from '../dist/mock-server.mjs'
-
-const BROWSERS = [
-  ['chromium', chromium, process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', { args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu', '--disable-background-networking'] }],
-  ['firefox', firefox, process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr', { channel: 'moz-firefox' }],
-]
+import { forEachBrowser } from './browsers.mjs'
 const REQUESTS = 20
 const DELAY = 500
 const median = (xs) => {
@@ -97,39 +91,30 @@ export async function measureRequestsDuringRefresh({ rounds = 5 } = {}) {
   const server = await startMockServer({ static: { '/dist/': 'dist', '/e2e/': 'e2e/pages' } })
   const results = []
   try {
-    for (const [name, type, path, extra] of BROWSERS) {
-      if (!existsSync(path)) {
-        results.push({ browser: name, error: `${path} not found` })
-        continue
+    await forEachBrowser(results, async (browser, name) => {
+      for (const tabs of [1, 3]) {
+        server.control.reset()
+        const context = await browser.newContext()
+        const rows = await measure(server, context, tabs, rounds)
+        await context.close()
+        results.push({
+          browser: `${name} ${browser.version()}`,
+          tabs,
+          rounds,
+          requests: rows.length * tabs * REQUESTS,
+          server401: rows.reduce((n, r) => n + r.server401, 0),
+          page401: rows.reduce((n, r) => n + r.page401, 0),
+          apiPerTab: [...new Set(rows.flatMap((r) => r.apiPerTab))],
+          duplicates: rows.reduce((n, r) => n + r.apiPerTab.reduce((m, a, i) => m + a - r.distinctPerTab[i], 0), 0),
+          lost: rows.reduce((n, r) => n + r.lost, 0),
+          refreshes: rows.map((r) => r.refreshes),
+          reuse: rows.reduce((n, r) => n + r.reuse, 0),
+          allFresh: rows.every((r) => r.fresh),
+          waitMedian: median(rows.flatMap((r) => r.waits)),
+          waitMax: Math.max(...rows.flatMap((r) => r.waits)),
+        })
       }
-      const browser = await type.launch({ executablePath: path, ...extra })
-      try {
-        for (const tabs of [1, 3]) {
-          server.control.reset()
-          const context = await browser.newContext()
-          const rows = await measure(server, context, tabs, rounds)
-          await context.close()
-          results.push({
-            browser: `${name} ${browser.version()}`,
-            tabs,
-            rounds,
-            requests: rows.length * tabs * REQUESTS,
-            server401: rows.reduce((n, r) => n + r.server401, 0),
-            page401: rows.reduce((n, r) => n + r.page401, 0),
-            apiPerTab: [...new Set(rows.flatMap((r) => r.apiPerTab))],
-            duplicates: rows.reduce((n, r) => n + r.apiPerTab.reduce((m, a, i) => m + a - r.distinctPerTab[i], 0), 0),
-            lost: rows.reduce((n, r) => n + r.lost, 0),
-            refreshes: rows.map((r) => r.refreshes),
-            reuse: rows.reduce((n, r) => n + r.reuse, 0),
-            allFresh: rows.every((r) => r.fresh),
-            waitMedian: median(rows.flatMap((r) => r.waits)),
-            waitMax: Math.max(...rows.flatMap((r) => r.waits)),
-          })
-        }
-      } finally {
-        await browser.close()
-      }
-    }
+    })
   } finally {
     await server.close()
   }

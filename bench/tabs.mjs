@@ -1,15 +1,9 @@
 // Cross-tab numbers in real browsers (Debian Chromium and Firefox ESR via playwright-core):
 // logout propagation latency (tab 1 signs out → tab 2's signedOut event), p50/p95 over
 // N runs, and refresh-storm counts (5 tabs × 20 concurrent expired-token requests).
-import { chromium, firefox } from 'playwright-core'
-import { existsSync } from 'node:fs'
 import { startMockServer } from '../dist/mock-server.mjs'
+import { forEachBrowser } from './browsers.mjs'
 
-const BROWSERS = [
-  ['chromium', chromium, process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', { args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu', '--disable-background-networking'] }],
-  // Firefox ESR is driven over WebDriver BiDi (channel 'moz-firefox').
-  ['firefox', firefox, process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr', { channel: 'moz-firefox' }],
-]
 const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]
 const open = async (context, url) => {
   const page = await context.newPage()
@@ -22,12 +16,7 @@ export async function measureTabs({ runs = 50, storms = 10 } = {}) {
   const server = await startMockServer({ static: { '/dist/': 'dist', '/e2e/': 'e2e/pages' } })
   const results = []
   try {
-    for (const [name, type, path, extra] of BROWSERS) {
-      if (!existsSync(path)) {
-        results.push({ browser: name, error: `${path} not found` })
-        continue
-      }
-      const browser = await type.launch({ executablePath: path, ...extra })
+    await forEachBrowser(results, async (browser, name) => {
       const context = await browser.newContext()
       const url = `${server.url}/e2e/harness.html`
       const a = await open(context, url + '?nostart')
@@ -73,8 +62,7 @@ export async function measureTabs({ runs = 50, storms = 10 } = {}) {
         refreshCounts,
         reuse: reuse.reduce((x, y) => x + y, 0),
       })
-      await browser.close()
-    }
+    })
   } finally {
     await server.close()
   }
