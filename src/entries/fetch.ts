@@ -3,7 +3,7 @@
 // several tabs: it serialises refreshes across tabs).
 //   const api = createRefreshingFetch({ refreshUrl: '/auth/refresh' })
 //   const res = await api('/api/orders')
-import { callRefreshEndpoint } from '../http/refresh-call.js'
+import { postRefresh } from '../http/refresh-call.js'
 import { createSessionFetch } from '../http/fetch.js'
 import { createOriginCheck } from '../http/origin.js'
 import type { RefreshResult } from '../base/types.js'
@@ -34,9 +34,13 @@ export function createRefreshingFetch(options: RefreshingFetchOptions = {}): Ref
   let token = options.accessToken ?? null
   let version = 0
   let flight: Promise<boolean> | null = null
+  // Any failure (network, not 2xx, not JSON, a custom refresh that throws) means "not
+  // refreshed": the caller gets the first 401. The session's call tells these apart for its
+  // backoff; with no timers here, that classification would buy nothing but bytes.
   const refresh = () =>
-    (flight ??= (custom ? custom() : callRefreshEndpoint(raw(), refreshUrl, Date.now()))
-      .then((result) => ((token = result.accessToken ?? token), version++, true), () => false)
+    (flight ??= (custom ? custom() : postRefresh(raw(), refreshUrl).then((res) => (res.ok ? res.json() : Promise.reject(res.status))))
+      .then((result: Partial<RefreshResult> | null) => ((token = (typeof result?.accessToken == 'string' && result.accessToken) || token), version++, true))
+      .catch(() => false)
       .finally(() => (flight = null)))
   const wrapped = createSessionFetch({
     fetch: raw,

@@ -2,10 +2,14 @@
 import { SessionEndedError, TransientRefreshError } from '../base/errors.js'
 import type { RefreshResult } from '../base/types.js'
 
+/** The request alone: POST with the cookies, asking for JSON (the interceptor-only entry stops here). */
+export const postRefresh = (fetchImpl: typeof fetch, url: string) => fetchImpl(url, { method: 'POST', credentials: 'include', headers: { Accept: 'application/json' } })
+
+/** The session's call: the request, and its answer classified (ended, transient, usable). */
 export async function callRefreshEndpoint(fetchImpl: typeof fetch, url: string, now: number): Promise<RefreshResult> {
   let res: Response
   try {
-    res = await fetchImpl(url, { method: 'POST', credentials: 'include', headers: { Accept: 'application/json' } })
+    res = await postRefresh(fetchImpl, url)
   } catch (error) {
     throw new TransientRefreshError(`network: ${(error as Error)?.message ?? error}`)
   }

@@ -1,0 +1,97 @@
+// session-continuity/fetch: the interceptor alone. One refresh for any number of concurrent
+// 401s, one replay with the body, the token from the refresh result, credentials only to
+// allowed origins, and every refresh failure handed back as the original 401.
+import { describe, expect, it } from 'vitest'
+import { createRefreshingFetch } from '../../src/entries/fetch.js'
+import { createStubServer } from '../helpers/stub-server.js'
+
+const echo = 'http://app.test/api/echo'
+const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes)
+
+describe('createRefreshingFetch', () => {
+  it('answers concurrent 401s with one refresh and replays each request once, body included', async () => {
+    const server = createStubServer()
+    const api = createRefreshingFetch({ fetch: server.fetch, accessToken: 'stale' })
+    const responses = await Promise.all([1, 2, 3, 4, 5].map((n) => api(echo, { method: 'POST', body: `order ${n}` })))
+    expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200, 200])
+    expect(server.calls.refresh).toBe(1)
+    // Five first attempts (401, no body kept by the server) and five replays with their bodies.
+    expect(server.echoed.map(text).sort()).toEqual(['order 1', 'order 2', 'order 3', 'order 4', 'order 5'])
+    expect(server.calls.api).toBe(10)
+  })
+
+  it('replays a Request object with its own body', async () => {
+    const server = createStubServer()
+    const api = createRefreshingFetch({ fetch: server.fetch })
+    const res = await api(new Request(echo, { method: 'PUT', body: 'from a Request' }))
+    expect(res.status).toBe(200)
+    expect(server.echoed.map(text)).toEqual(['from a Request'])
+  })
+
+  it('uses the token of each refresh result from then on', async () => {
+    const server = createStubServer()
+    const api = createRefreshingFetch({ fetch: server.fetch })
+    expect((await api('/api/a')).status).toBe(200)
+    const calls = server.calls.api
+    expect((await api('/api/b')).status).toBe(200) // the refreshed token is sent at once
+    expect(server.calls.api).toBe(calls + 1)
+    server.expire()
+    expect((await api('/api/c')).status).toBe(200)
+    expect(server.calls.refresh).toBe(2)
+  })
+
+  it.each([
+    ['the refresh answers 401', 401],
+    ['the refresh answers 503', 503],
+    ['the network fails', 'network' as const],
+    ['the reply is not JSON', { status: 200, body: '<html>' }],
+  ])('returns the first 401 when %s', async (_case, answer) => {
+    const server = createStubServer()
+    server.refreshAnswers.push(answer)
+    const api = createRefreshingFetch({ fetch: server.fetch })
+    const res = await api('/api/orders')
+    expect(res.status).toBe(401)
+    expect(server.calls).toMatchObject({ refresh: 1, api: 1 })
+  })
+
+  it('a custom refresh that throws, or resolves with nothing usable, is "not refreshed" or a cookie refresh', async () => {
+    const server = createStubServer()
+    const failing = createRefreshingFetch({ fetch: server.fetch, refresh: () => Promise.reject(new Error('down')) })
+    expect((await failing('/api/orders')).status).toBe(401)
+    const empty = createRefreshingFetch({ fetch: server.fetch, accessToken: server.token, refresh: async () => null as never })
+    server.expire()
+    // No token in the result: the old one stays, the replay goes out once and its 401 is returned.
+    expect((await empty('/api/orders')).status).toBe(401)
+    expect(await empty.refresh()).toBe(true)
+  })
+
+  it('sends no credentials to other origins, and never refreshes for them', async () => {
+    const seen: Array<{ url: string; auth: string | null; credentials?: RequestCredentials }> = []
+    const api = createRefreshingFetch({
+      accessToken: 'secret-token',
+      tokenOrigins: ['https://api.example.com'],
+      fetch: async (input, init) => {
+        const request = new Request(input as string, init)
+        seen.push({ url: request.url, auth: request.headers.get('Authorization'), credentials: init?.credentials })
+        return new Response(null, { status: 401 })
+      },
+    })
+    expect((await api('https://evil.example.net/x')).status).toBe(401)
+    expect(seen).toEqual([{ url: 'https://evil.example.net/x', auth: null, credentials: undefined }])
+    seen.length = 0
+    await api('https://api.example.com/x')
+    // Allowed: the bearer token and the cookies; a 401 there is refreshed (the refresh, then the replay).
+    expect(seen[0]).toEqual({ url: 'https://api.example.com/x', auth: 'Bearer secret-token', credentials: 'include' })
+    expect(seen.map((s) => new URL(s.url).pathname)).toEqual(['/x', '/auth/refresh'])
+  })
+
+  it('api.refresh() joins the refresh in flight', async () => {
+    const server = createStubServer()
+    const release = server.holdRefresh()
+    const api = createRefreshingFetch({ fetch: server.fetch })
+    const both = Promise.all([api.refresh(), api.refresh()])
+    release()
+    expect(await both).toEqual([true, true])
+    expect(server.calls.refresh).toBe(1)
+  })
+})
