@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs'
 import { brotli, bundle, gzip } from './measure.mjs'
 import { sri } from './sri.mjs'
+import { foreignMarks } from './part-marks.mjs'
 
 const { budgets, targets } = JSON.parse(readFileSync(new URL('./size-budgets.json', import.meta.url), 'utf8'))
 const prod = './dist/production'
@@ -31,6 +32,13 @@ const rows = [
   ['vue', "'./vue' on top of the core", await onTop('./dist/vue.mjs', ['vue'])],
 ]
 
+// The package's files are single modules per entry: an unused part must leave nothing there either.
+const leaks = rows.flatMap(([key, , buf]) => {
+  const keep = { core: [], coreIdle: ['idle'], coreReturnTo: ['returnTo'], coreFallback: ['storageFallback'], coreDiagnostics: ['diagnostics'] }[key]
+  return keep ? foreignMarks(buf.toString(), keep).map((mark) => `${key} carries ${mark}`) : []
+})
+if (leaks.length) console.error(`size: unused parts left code in the production build:\n  ${leaks.join('\n  ')}`)
+
 const size = Object.fromEntries(rows.map(([key, , buf]) => [key, brotli(buf)]))
 let over = 0
 console.log('entry'.padEnd(60), 'min'.padStart(7), 'gzip'.padStart(7), 'brotli'.padStart(7), 'budget'.padStart(7), 'target'.padStart(7), '  status')
@@ -50,7 +58,7 @@ const missed = Object.keys(targets).filter((key) => size[key] > targets[key])
 console.log(missed.length ? `targets not met: ${missed.map((key) => `${key} ${size[key]} > ${targets[key]}`).join(', ')}` : 'every target met')
 console.log('\nSubresource Integrity of the script-tag files (also in dist/sri.json):')
 for (const [path, { integrity }] of Object.entries(sri({ write: false }).files)) console.log(`  ${path}  ${integrity}`)
-if (over) {
+if (over || leaks.length) {
   console.error(`size: ${over} budget(s) exceeded (scripts/size-budgets.json)`)
   process.exit(1)
 }

@@ -3,6 +3,7 @@
 // @vitest-environment node
 import { build } from 'esbuild'
 import { describe, expect, it } from 'vitest'
+import { PART_MARKS } from '../../scripts/part-marks.mjs'
 
 const bundle = async (code: string) => {
   const result = await build({
@@ -16,13 +17,7 @@ const bundle = async (code: string) => {
   return result.outputFiles[0]!.text
 }
 
-/** Strings only each part has (message types, storage keys, entry names). */
-const MARKS: Record<string, string[]> = {
-  idle: ['"activity"', 'stayActive', 'pointermove', 'dismissOnActivity'],
-  returnTo: [':returnTo', 'replaceState', 'returnTo.'],
-  storageFallback: [':msg', '"storage"', 'owner'],
-  diagnostics: ['lockGranted', 'onTimeline'],
-}
+const MARKS: Record<string, string[]> = PART_MARKS
 
 describe('tree-shaking', () => {
   it('the core alone carries no part', async () => {

@@ -5,7 +5,6 @@ import { check, fail, ms, object, read } from '../../base/validate.js'
 export const IDLE_SPEC = 'timeout:M warnBefore:m dismissOnActivity:b onIdle:e:signOut|none absoluteWarnBefore:m:60000 events:a target:o'
 
 export const DEFAULT_EVENTS = ['pointerdown', 'pointermove', 'keydown', 'wheel', 'touchstart', 'scroll', 'focus', 'visibilitychange']
-const KNOWN_EVENTS = [...DEFAULT_EVENTS, 'mousedown', 'mousemove', 'touchmove', 'click', 'keyup', 'pointerup']
 
 export interface NormalizedIdle {
   timeout: number
@@ -26,7 +25,10 @@ export function normalizeIdle(value: unknown): NormalizedIdle {
   const warnBefore = ms('idle.warnBefore', v.warnBefore, Math.min(60_000, timeout / 4))
   if (warnBefore >= timeout) fail('idle.warnBefore', (DEV ? `below idle.timeout (${timeout})` : ''), warnBefore)
   const events = check<string[]>('idle.events', v.events, (e) => Array.isArray(e) && e.length, (DEV ? 'a non-empty array of event names' : ''), DEFAULT_EVENTS)
-  events.forEach((e, i) => check(`idle.events[${i}]`, e, (n) => KNOWN_EVENTS.includes(n), (DEV ? `one of ${KNOWN_EVENTS.join(', ')}` : '')))
+  // Built here, not at module level: a spread there is a statement bundlers keep even when
+  // the idle part is unused (the package's single-file builds).
+  const known = [...DEFAULT_EVENTS, 'mousedown', 'mousemove', 'touchmove', 'click', 'keyup', 'pointerup']
+  events.forEach((e, i) => check(`idle.events[${i}]`, e, (n) => known.includes(n), (DEV ? `one of ${known.join(', ')}` : '')))
   return {
     ...(read('dismissOnActivity:b onIdle:e:signOut|none absoluteWarnBefore:m:60000', v, 'idle.', IDLE_SPEC) as Pick<NormalizedIdle, 'dismissOnActivity' | 'onIdle' | 'absoluteWarnBefore'>),
     timeout,

@@ -39,7 +39,8 @@ export interface PresenceTracker {
   lastActivity(): number
 }
 
-const RESTING: PresenceSnapshot = Object.freeze({ presence: 'active', idleAt: null, warnAt: null, warning: null })
+// Pure: bundlers drop it with the part (a bare call at module level would stay).
+const RESTING: PresenceSnapshot = /* @__PURE__ */ Object.freeze({ presence: 'active', idleAt: null, warnAt: null, warning: null })
 
 export function createPresenceTracker(idle: NormalizedIdle | null, absoluteWarnBefore: number, cb: PresenceCallbacks): PresenceTracker {
   const { now } = cb
