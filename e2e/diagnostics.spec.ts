@@ -24,6 +24,10 @@ for (const mode of ['cookie', 'bearer'] as const) {
     const ids = storm.map((entries) => new Set(entries.map((e) => e.tab)))
     expect(ids.every((s) => s.size === 1)).toBe(true)
     expect(new Set(ids.map((s) => [...s][0])).size).toBe(3)
+    // A tab's id is the sender the others record for its messages: the timelines merge.
+    const tabIds = ids.map((s) => [...s][0])
+    for (const [i, entries] of storm.entries())
+      for (const e of entries.filter((e) => e.what === 'received')) expect(tabIds.filter((_, j) => j != i)).toContain(e.from)
 
     const selfRefreshed = storm.map((entries) => entries.some((e) => e.what === 'refreshed' && e.source === 'self'))
     expect(selfRefreshed.filter(Boolean)).toHaveLength(1)

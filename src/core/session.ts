@@ -286,7 +286,7 @@ export function createSession<User = RegisteredUser, const Parts extends readonl
   }
   // What a part may see and do (docs/ARCHITECTURE.md, "The part interface").
   const context: PartContext = {
-    ...{ name, crossTab: !!tabs, loginUrl: o.loginUrl, timers, now, set, on, emit },
+    ...{ name, crossTab: !!tabs, tab: tabs?.id ?? null, loginUrl: o.loginUrl, timers, now, set, on, emit },
     getState: () => state,
     end: (reason) => void forcedEnd(reason),
     post: (type, fields) => tabs?.post(type, fields),

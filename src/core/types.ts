@@ -179,6 +179,8 @@ export interface PartContext<User = RegisteredUser> {
   readonly name: string
   /** Whether the session talks to other tabs (post and receive do nothing when false). */
   readonly crossTab: boolean
+  /** This tab's id: the `from` of every message it sends (null without cross-tab). */
+  readonly tab: string | null
   readonly loginUrl: string
   readonly timers: Timers
   now(): number

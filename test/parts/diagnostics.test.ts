@@ -37,7 +37,7 @@ describe('diagnostics: the timeline', () => {
     // Entries carry the session's clock and one short tab id.
     for (let i = 1; i < live.length; i++) expect(live[i]!.at).toBeGreaterThanOrEqual(live[i - 1]!.at)
     expect(new Set(live.map((e) => e.tab)).size).toBe(1)
-    expect(live[0]!.tab).toMatch(/^[a-z0-9]{1,8}$/)
+    expect(live[0]!.tab).toMatch(/^[a-z0-9]{1,12}$/)
     // timeline() is a copy; an unsubscribed listener hears nothing more.
     kept.length = 0
     expect(session.timeline()).toHaveLength(5)
@@ -156,9 +156,22 @@ describe('diagnostics across tabs', () => {
     // A message entry is its type and its sender's id: never a field of the message itself.
     for (const e of [...a!, ...b!].filter((e) => e.what === 'sent' || e.what === 'received'))
       expect(Object.keys(e).sort()).toEqual(['at', 'from', 'tab', 'type', 'what'])
-    // Each tab's timeline has its own tab id.
+    // Each tab's timeline has its own tab id, and it is the sender id the other tab records:
+    // merged timelines match a message to the tab that sent it.
     expect(new Set(a!.map((e) => e.tab)).size).toBe(1)
     expect(a![0]!.tab).not.toBe(b![0]!.tab)
+    expect(new Set(b!.filter((e) => e.what === 'received').map((e) => e.from))).toEqual(new Set([a![0]!.tab]))
+    expect(new Set(a!.filter((e) => e.what === 'received').map((e) => e.from))).toEqual(new Set([b![0]!.tab]))
+  })
+
+  it('cuts the type and sender of a received message short: it is recorded before it is validated', async () => {
+    const hub = createLocalHub()
+    const session = make({ crossTab: { channel: hub.channel(), lock: createLocalLock() }, refresh: async () => ({ expiresIn: 300 }) })
+    hub.channel().post({ v: 1, type: 'x'.repeat(100_000), from: 'y'.repeat(100_000) })
+    await vi.waitFor(() => expect(session.timeline().some((e) => e.what === 'received')).toBe(true))
+    const entry = session.timeline().find((e) => e.what === 'received')!
+    expect(entry).toMatchObject({ type: 'x'.repeat(40), from: 'y'.repeat(64) })
+    expect(session.getState().status).toBe('unknown') // and the session ignored the message
   })
 
   it('never records an access token, a refresh token or user data (bearer, rotating refresh token, a user)', async () => {

@@ -9,7 +9,10 @@ import type { Part, TraceEntry } from '../../core/types.js'
 export interface TimelineEntry extends TraceEntry {
   /** When (the session's clock, ms). */
   at: number
-  /** This tab's short random id (the same in every entry of this tab). */
+  /**
+   * This tab's id: the `from` other tabs record for its messages, so the timelines of several
+   * tabs can be merged and matched (a random id of its own without cross-tab).
+   */
   tab: string
 }
 
@@ -21,7 +24,7 @@ export interface DiagnosticsMethods {
 }
 
 export function diagnostics({ size = 200 }: { size?: number } = {}): Part<DiagnosticsMethods> {
-  const tab = Math.random().toString(36).slice(2, 6)
+  let tab = Math.random().toString(36).slice(2, 12)
   const entries: TimelineEntry[] = []
   const listeners = new Set<(entry: TimelineEntry) => void>()
   let now = () => Date.now()
@@ -31,8 +34,9 @@ export function diagnostics({ size = 200 }: { size?: number } = {}): Part<Diagno
     if (entries.length > size) entries.shift()
     listeners.forEach((listener) => listener(full))
   }
-  // Only the message's type and sender leave the message: never its credentials or user.
-  const kind = (m: any) => ({ type: String(m?.type), from: String(m?.from ?? '') })
+  // Only the message's type and sender leave the message: never its credentials or user. A
+  // received message is not validated yet (the session does that next), so both are cut short.
+  const kind = (m: any) => ({ type: String(m?.type).slice(0, 40), from: String(m?.from ?? '').slice(0, 64) })
   return {
     channel: (inner) =>
       inner && {
@@ -64,6 +68,7 @@ export function diagnostics({ size = 200 }: { size?: number } = {}): Part<Diagno
       },
     setup(ctx) {
       now = ctx.now
+      tab = ctx.tab ?? tab
       ctx.on('trace', record)
       ctx.on('refreshed', ({ source, version }) => record({ what: 'refreshed', source, version }))
       ctx.on('refreshFailed', ({ transient, retryAt }) => record({ what: transient ? 'backoff' : 'refreshRejected', retryAt }))
