@@ -6,7 +6,8 @@
 // ky from afterResponse. The replay is not one of ky's retries: it does not count against
 // `retry.limit`, ignores `retry.methods` and `shouldRetry`, and runs no `beforeRetry` hook.
 // Everything after it is ky's as usual (a non-2xx replay is an HTTPError, a 5xx may be retried
-// by the user's settings, a 401 is final).
+// by the user's settings, a 401 is final). Which 401s are replayed follows the session's
+// `replay` rule, and a call's `context: { replay: false }` opts it out.
 //
 // Works with ky 1 and ky 2. ky 1 calls beforeRequest/afterResponse with positional arguments
 // `(request, options, response)`, ky 2 with one object `{ request, options, response }`. ky 2
@@ -85,6 +86,10 @@ export function kyHooks(session: Session): SessionKyHooks {
         const source = request.bodyUsed ? call.spare : request
         // At most one replay per call: a 401 after it (or after a retry) is ky's HTTPError.
         if (response.status != 401 || call.replayed || !source || !session.isTrustedUrl(url) || session.getState().status == 'signedOut') return
+        // The same say as with session.fetch: the call's own `context.replay`, then the
+        // session's `replay` rule. A "no" hands ky the 401 (its HTTPError), with no refresh.
+        const rule = session.options.replay
+        if (!(options.context?.replay ?? (rule ? rule({ url, method: request.method }) : true))) return
         call.replayed = true
 
         // Waiting for the refresh ends when the request is aborted (the caller's signal, or ky's

@@ -237,7 +237,7 @@ export function createSession<User = RegisteredUser, const Parts extends readonl
   const runnable = o.refresh || options!.fetch || typeof location != 'undefined' || /^https?:/.test(o.refreshUrl)
 
   const session: Session<any> = {
-    options: { name, credentials: o.credentials, loginUrl: o.loginUrl },
+    options: { name, credentials: o.credentials, loginUrl: o.loginUrl, replay: o.replay },
     getState: () => state,
     subscribe: (listener) => on('change', ([s, p]) => listener(s, p)),
     on: on as Session['on'],

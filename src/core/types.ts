@@ -149,7 +149,8 @@ export interface Session<User = RegisteredUser> {
   /** The session's clock (the `now` option): countdowns should read it, not Date.now(). */
   now(): number
   destroy(): void
-  readonly options: Readonly<{ name: string; credentials: 'cookie' | 'bearer'; loginUrl: string }>
+  /** What adapters read: `replay` is the session's replay rule (the ky hooks apply it too). */
+  readonly options: Readonly<{ name: string; credentials: 'cookie' | 'bearer'; loginUrl: string; replay?: (request: { url: string; method: string }) => boolean }>
 }
 
 // ---- the part interface -------------------------------------------------------------------

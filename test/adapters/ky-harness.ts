@@ -2,7 +2,7 @@
 // fetch puts a few fault routes in front of it. Sessions are destroyed after every test of the
 // file that imports this module. ('ky' is whichever version the test file maps it to.)
 import ky from 'ky'
-import { createSession, type Session } from '../../src/index.js'
+import { createSession, type Session, type SessionOptions } from '../../src/index.js'
 import { kyHooks } from '../../src/adapters/ky.js'
 import { track } from '../helpers/sessions.js'
 import { createStubServer, type StubServer } from '../helpers/stub-server.js'
@@ -28,7 +28,7 @@ export interface Harness {
 }
 
 
-export async function setup(kyOptions: Record<string, unknown> = {}): Promise<Harness> {
+export async function setup(kyOptions: Record<string, unknown> = {}, sessionOptions: SessionOptions = {}): Promise<Harness> {
   const server = createStubServer()
   const waiting: Array<() => void> = []
   const authFetch = (input: RequestInfo | URL, init?: RequestInit) => {
@@ -36,7 +36,7 @@ export async function setup(kyOptions: Record<string, unknown> = {}): Promise<Ha
     return server.fetch(input, init)
   }
   const nextRefresh = () => new Promise<void>((resolve) => waiting.push(resolve))
-  const session = createSession({ credentials: 'bearer', crossTab: false, fetch: authFetch })
+  const session = createSession({ credentials: 'bearer', crossTab: false, fetch: authFetch, ...sessionOptions })
   track(session)
   await session.start()
   const hits: Hit[] = []

@@ -55,6 +55,32 @@ export function kySuite(version: KyVersion) {
       expect(seen['evil.example.net']).toBeNull()
     })
 
+    it("follows the session's replay rule: a 401 it says no to is ky's HTTPError, with no refresh", async () => {
+      const { api, server, hits } = await setup({ retry: 0 }, { replay: ({ method, url }) => method != 'POST' && !url.endsWith('/keep') })
+      const refreshes = server.calls.refresh
+      server.expire()
+      const error = await send(api, 'post').json().catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(HTTPError)
+      expect((error as HTTPError).response.status).toBe(401)
+      expect(await api.get(`${BASE}/keep`).catch((e: HTTPError) => e.response.status)).toBe(401)
+      expect(server.calls.refresh).toBe(refreshes)
+      // What the rule allows is refreshed and replayed as before.
+      expect(await send(api, 'get', 3).json()).toEqual(expected('get', 3))
+      expect(server.calls.refresh).toBe(refreshes + 1)
+      expect(hits.map((h) => `${h.method} ${h.path}`)).toEqual(['POST /api/echo', 'GET /api/keep', 'GET /api/item/3', 'GET /api/item/3'])
+    })
+
+    it("a call's context: { replay: false } opts it out (ky 1.0.0 has no `context` but hands it to the hooks too)", async () => {
+      const { api, server } = await setup({ retry: 0 })
+      server.expire()
+      const status = await send(api, 'get', 1, undefined, { context: { replay: false } }).then((r) => r.status, (e: HTTPError) => e.response.status)
+      expect(status).toBe(401)
+      expect(server.calls.refresh).toBe(1) // the one at start()
+      // The same call without the opt-out is refreshed and replayed.
+      expect(await send(api, 'get', 1).json()).toEqual(expected('get', 1))
+      expect(server.calls.refresh).toBe(2)
+    })
+
     it('extendKy adds the hooks to an instance', async () => {
       const { server, session, hits } = await setup()
       const api = extendKy(ky.create({ fetch: (input: RequestInfo | URL) => server.fetch(input).then((r) => (hits.push({ method: 'GET', path: '', auth: null }), r)) } as any), session)
