@@ -55,7 +55,4 @@ export const test = base.extend<
 
 export { expect }
 
-/** Reads a value from the page's session state. */
-export const stateOf = (page: Page) => page.evaluate(() => (window as any).session.getState())
-export const eventsOf = (page: Page, name?: string) =>
-  page.evaluate((n) => (window as any).events.filter((e: any) => !n || e.name === n), name)
+export { stateOf, eventsOf } from './page-state.js'

@@ -59,9 +59,7 @@ export async function signInThroughOp(page: Page, idp: Idp, login = 'ada'): Prom
   await expect.poll(() => page.evaluate(() => (window as any).session.getState().status)).toBe('authenticated')
 }
 
-export const stateOf = (page: Page) => page.evaluate(() => (window as any).session.getState())
-export const eventsOf = (page: Page, name?: string) =>
-  page.evaluate((n) => (window as any).events.filter((e: any) => !n || e.name === n), name)
+export { stateOf, eventsOf } from '../page-state.js'
 
 /**
  * Fails if any refresh token the OP issued (or access token: memory only too) is anywhere the
