@@ -1,6 +1,6 @@
 // session-continuity/fetch: only "401 → one refresh → replay once", for one tab. No state,
-// no timers, no cross-tab coordination (use createSession for rotating refresh tokens in
-// several tabs: it serialises refreshes across tabs).
+// no proactive refresh or backoff, no cross-tab coordination (use createSession for rotating
+// refresh tokens in several tabs: it serialises refreshes across tabs).
 //   const api = createRefreshingFetch({ refreshUrl: '/auth/refresh' })
 //   const res = await api('/api/orders')
 import { postRefresh } from '../http/refresh-call.js'
@@ -8,6 +8,8 @@ import { createSessionFetch } from '../http/fetch.js'
 import { createOriginCheck } from '../http/origin.js'
 import type { RefreshResult } from '../base/types.js'
 import { OptionError } from '../base/errors.js'
+import { within } from '../base/abort.js'
+import { systemTimers } from '../base/clock.js'
 
 export interface RefreshingFetchOptions {
   /** POSTed with cookies on a 401 (default '/auth/refresh'). */
@@ -19,6 +21,12 @@ export interface RefreshingFetchOptions {
   /** The access token to start with (bearer); later ones come from each refresh result. */
   accessToken?: string
   fetch?: typeof fetch
+  /**
+   * How long requests wait for a refresh, in ms (default 10000). After it they get their 401;
+   * the refresh itself is not aborted (a rotated refresh cookie must still land), and no second
+   * refresh starts until it settles.
+   */
+  refreshTimeout?: number
 }
 
 export interface RefreshingFetch {
@@ -28,8 +36,11 @@ export interface RefreshingFetch {
 }
 
 export function createRefreshingFetch(options: RefreshingFetchOptions = {}): RefreshingFetch {
-  const { refreshUrl = '/auth/refresh', refresh: custom, tokenOrigins = [], fetch: given } = options
-  if (process.env.NODE_ENV != 'production' && custom !== undefined && typeof custom != 'function') throw new OptionError('refresh', 'a function', custom)
+  const { refreshUrl = '/auth/refresh', refresh: custom, tokenOrigins = [], fetch: given, refreshTimeout = 10_000 } = options
+  if (process.env.NODE_ENV != 'production') {
+    if (custom !== undefined && typeof custom != 'function') throw new OptionError('refresh', 'a function', custom)
+    if (!(typeof refreshTimeout == 'number' && refreshTimeout >= 1 && refreshTimeout < Infinity)) throw new OptionError('refreshTimeout', 'a finite number of ms >= 1', refreshTimeout)
+  }
   const raw = () => given ?? globalThis.fetch
   let token = options.accessToken ?? null
   let version = 0
@@ -42,16 +53,18 @@ export function createRefreshingFetch(options: RefreshingFetchOptions = {}): Ref
       .then((result: Partial<RefreshResult> | null) => ((token = (typeof result?.accessToken == 'string' && result.accessToken) || token), version++, true))
       .catch(() => false)
       .finally(() => (flight = null)))
+  // Waiting is bounded; the flight is not (see refreshTimeout).
+  const joined = () => within(refresh(), refreshTimeout, false, systemTimers)
   const wrapped = createSessionFetch({
     fetch: raw,
     target: createOriginCheck(tokenOrigins),
     token: () => token,
     version: () => version,
     live: () => true,
-    pending: () => flight,
-    refresh,
+    pending: () => flight && joined(),
+    refresh: joined,
     skipped() {},
   }) as RefreshingFetch
-  wrapped.refresh = refresh
+  wrapped.refresh = joined
   return wrapped
 }

@@ -1,7 +1,8 @@
 // session-continuity/fetch: the interceptor alone. One refresh for any number of concurrent
 // 401s, one replay with the body, the token from the refresh result, credentials only to
 // allowed origins, and every refresh failure handed back as the original 401.
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
+import { OptionError } from '../../src/index.js'
 import { createRefreshingFetch } from '../../src/entries/fetch.js'
 import { createStubServer } from '../helpers/stub-server.js'
 
@@ -93,5 +94,37 @@ describe('createRefreshingFetch', () => {
     release()
     expect(await both).toEqual([true, true])
     expect(server.calls.refresh).toBe(1)
+  })
+})
+
+describe('createRefreshingFetch: a refresh that does not answer', () => {
+  it('lets requests go with their 401 after refreshTimeout, and starts no second refresh until it settles', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    try {
+      const server = createStubServer()
+      const release = server.holdRefresh()
+      const api = createRefreshingFetch({ fetch: server.fetch, refreshTimeout: 5_000 })
+      const first = api('/api/orders')
+      await vi.advanceTimersByTimeAsync(4_999)
+      let settled = false
+      void first.then(() => (settled = true))
+      await vi.advanceTimersByTimeAsync(0)
+      expect(settled).toBe(false)
+      await vi.advanceTimersByTimeAsync(1)
+      expect((await first).status).toBe(401)
+      // The refresh is still on its way: a new 401 joins it instead of starting another.
+      const second = api('/api/orders')
+      await vi.advanceTimersByTimeAsync(0)
+      release()
+      expect((await second).status).toBe(200)
+      expect(server.calls.refresh).toBe(1)
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it.each([0, -1, Infinity, '5000'])('refreshTimeout %s is an OptionError', (refreshTimeout) => {
+    expect(() => createRefreshingFetch({ refreshTimeout: refreshTimeout as number })).toThrow(OptionError)
+    expect(() => createRefreshingFetch({ refreshTimeout: refreshTimeout as number })).toThrow(/refreshTimeout/)
   })
 })
