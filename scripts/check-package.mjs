@@ -7,7 +7,7 @@
 //     subpath loads in Node (import and require, under the default, development and production
 //     conditions), the development/production builds and the IIFE files have no
 //     `process.env.NODE_ENV` left, the IIFE files define the `SessionContinuity` global, and
-//     dist/sri.json holds their hashes.
+//     dist/sri.json holds their hashes, and the README's script tag carries the production one.
 // A subpath whose source file does not exist yet (scripts/build.mjs skips it) is reported as
 // pending and left out of all of this; any other gap fails the run.
 import { execFileSync, spawnSync } from 'node:child_process'
@@ -68,6 +68,12 @@ try {
   const shipped = JSON.parse(readFileSync('dist/sri.json', 'utf8'))
   const now = sri({ write: false })
   if (JSON.stringify(shipped) !== JSON.stringify(now)) problems.push('dist/sri.json does not match the IIFE files (run npm run sri)')
+  // The README's script tag is copied as it is: its integrity must be this build's, or the
+  // browser refuses the file.
+  const tag = readFileSync('README.md', 'utf8').match(/session-continuity\.iife\.min\.js"\s+integrity="(sha384-[^"]+)"/)
+  const built = now.files['dist/session-continuity.iife.min.js'].integrity
+  if (!tag) problems.push("README.md: no script tag with an integrity for session-continuity.iife.min.js")
+  else if (tag[1] !== built) problems.push(`README.md: the script tag's integrity ${tag[1]} is not this build's ${built} (npm run size prints it)`)
 } catch (error) {
   problems.push(`dist/sri.json: ${error.message}`)
 }
