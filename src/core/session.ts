@@ -162,7 +162,6 @@ export function createSession<User = RegisteredUser, const Parts extends readonl
     const ending = { reason, fromOtherTab, save, returnTo: null }
     emit('ending', ending)
     emit('signedOut', { reason, fromOtherTab, returnTo: ending.returnTo })
-    emit('trace', { what: 'signedOut', reason, fromOtherTab })
   }
 
   async function endSession(reason: SignOutReason, everywhere: boolean, save?: boolean) {

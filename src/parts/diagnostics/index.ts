@@ -74,6 +74,7 @@ export function diagnostics({ size = 200 }: { size?: number } = {}): Part<Diagno
       ctx.on('refreshFailed', ({ transient, retryAt }) => record({ what: transient ? 'backoff' : 'refreshRejected', retryAt }))
       ctx.on('lockTimeout', ({ lock, waitedMs }) => record({ what: 'lockTimeout', lock, waitedMs }))
       ctx.on('resumed', ({ status }) => record({ what: 'resumed', status }))
+      ctx.on('signedOut', ({ reason, fromOtherTab }) => record({ what: 'signedOut', reason, fromOtherTab }))
       return {
         timeline: () => entries.slice(),
         onTimeline(listener) {
