@@ -3,6 +3,7 @@ import { DEV } from '../base/dev.js'
 import { systemTimers } from '../base/clock.js'
 import type { TabChannel, TabLock, Timers } from '../base/types.js'
 import { check, fail, isObject, ms, object, read } from '../base/validate.js'
+import { absoluteOrigin } from '../http/origin.js'
 import type { LogoutContext, Part, RefreshContext, RefreshResult, SessionOptions } from './types.js'
 
 export interface Options {
@@ -37,15 +38,6 @@ export interface Options {
 export const SPEC =
   'refreshUrl:s:/auth/refresh logoutUrl:s:/auth/logout loginUrl:s:/login name:s:session-continuity refresh:f logout:f replay:f fetch:f now:f beforeSignOut:f credentials:e:cookie|bearer refreshBefore:m:60000 beforeSignOutTimeout:m:3000 logoutTimeout:m:3000 refreshTimeout:M:10000 lockTimeout:M:20000 tokenOrigins:a use:a timers:o crossTab:o retry:o'
 
-/** An absolute http(s) origin such as https://api.example.com (a trailing slash is tolerated). */
-function origin(option: string, value: any): string {
-  try {
-    const url = new URL(value)
-    if (/^https?:$/.test(url.protocol) && value.replace(/\/$/, '') == url.origin) return url.origin
-  } catch {}
-  return fail(option, (DEV ? 'an absolute http(s) origin such as "https://api.example.com"' : ''), value)
-}
-
 export function normalizeOptions(input: SessionOptions<any> | undefined): Options {
   const o = object('options', input)
   // Options of earlier versions that became parts: say where they went.
@@ -60,7 +52,7 @@ export function normalizeOptions(input: SessionOptions<any> | undefined): Option
     fetch: () => plain.fetch ?? globalThis.fetch,
     // Looked up per call, so fake clocks installed after createSession (Playwright, sinon) apply.
     now: plain.now ?? (() => Date.now()),
-    tokenOrigins: plain.tokenOrigins.map((v: unknown, i: number) => origin(`tokenOrigins[${i}]`, v)),
+    tokenOrigins: plain.tokenOrigins.map((v: unknown, i: number) => absoluteOrigin(`tokenOrigins[${i}]`, v)),
     use: plain.use.map((p: unknown, i: number) => check(`use[${i}]`, p, isObject, (DEV ? 'a part such as idle({ timeout })' : ''))),
     timers: check('timers', o.timers, (t) => isObject(t) && typeof t.setTimeout == 'function' && typeof t.clearTimeout == 'function', (DEV ? 'an object with setTimeout and clearTimeout functions' : ''), systemTimers),
     crossTab: crossTab === false ? null : crossTab === true ? {} : crossTab,

@@ -5,7 +5,7 @@
 //   const res = await api('/api/orders')
 import { postRefresh } from '../http/refresh-call.js'
 import { createSessionFetch } from '../http/fetch.js'
-import { createOriginCheck } from '../http/origin.js'
+import { absoluteOrigin, createOriginCheck } from '../http/origin.js'
 import type { RefreshResult } from '../base/types.js'
 import { OptionError } from '../base/errors.js'
 import { within } from '../base/abort.js'
@@ -16,7 +16,7 @@ export interface RefreshingFetchOptions {
   refreshUrl?: string
   /** Replaces the built-in refresh call; resolve with the result, throw to mean "failed". */
   refresh?: () => Promise<RefreshResult>
-  /** Extra origins (absolute) allowed to receive credentials. */
+  /** Extra origins allowed to receive credentials, absolute (`https://api.example.com`; a trailing slash is fine). */
   tokenOrigins?: readonly string[]
   /** The access token to start with (bearer); later ones come from each refresh result. */
   accessToken?: string
@@ -39,6 +39,7 @@ export function createRefreshingFetch(options: RefreshingFetchOptions = {}): Ref
   const { refreshUrl = '/auth/refresh', refresh: custom, tokenOrigins = [], fetch: given, refreshTimeout = 10_000 } = options
   if (process.env.NODE_ENV != 'production') {
     if (custom !== undefined && typeof custom != 'function') throw new OptionError('refresh', 'a function', custom)
+    if (!Array.isArray(tokenOrigins)) throw new OptionError('tokenOrigins', 'an array of origins', tokenOrigins)
     if (!(typeof refreshTimeout == 'number' && refreshTimeout >= 1 && refreshTimeout < Infinity)) throw new OptionError('refreshTimeout', 'a finite number of ms >= 1', refreshTimeout)
   }
   const raw = () => given ?? globalThis.fetch
@@ -57,7 +58,8 @@ export function createRefreshingFetch(options: RefreshingFetchOptions = {}): Ref
   const joined = () => within(refresh(), refreshTimeout, false, systemTimers)
   const wrapped = createSessionFetch({
     fetch: raw,
-    target: createOriginCheck(tokenOrigins),
+    // Compared as origins: 'https://api.example.com/' must mean https://api.example.com.
+    target: createOriginCheck(tokenOrigins.map((v, i) => (process.env.NODE_ENV != 'production' ? absoluteOrigin(`tokenOrigins[${i}]`, v) : new URL(v).origin))),
     token: () => token,
     version: () => version,
     live: () => true,

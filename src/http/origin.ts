@@ -1,3 +1,5 @@
+import { DEV } from '../base/dev.js'
+import { fail } from '../base/validate.js'
 import type { Target } from './fetch.js'
 
 /** The page's origin, or null outside a browser (SSR, Node). */
@@ -20,4 +22,13 @@ export function createOriginCheck(allowed: readonly string[]): (url: string) => 
       return 0
     }
   }
+}
+
+/** An absolute http(s) origin such as https://api.example.com (a trailing slash is tolerated). */
+export function absoluteOrigin(option: string, value: any): string {
+  try {
+    const url = new URL(value)
+    if (/^https?:$/.test(url.protocol) && value.replace(/\/$/, '') == url.origin) return url.origin
+  } catch {}
+  return fail(option, (DEV ? 'an absolute http(s) origin such as "https://api.example.com"' : ''), value)
 }

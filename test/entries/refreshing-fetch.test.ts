@@ -128,3 +128,26 @@ describe('createRefreshingFetch: a refresh that does not answer', () => {
     expect(() => createRefreshingFetch({ refreshTimeout: refreshTimeout as number })).toThrow(/refreshTimeout/)
   })
 })
+
+describe('createRefreshingFetch: tokenOrigins', () => {
+  it("accepts an origin with a trailing slash as that origin", async () => {
+    const seen: Array<string | null> = []
+    const api = createRefreshingFetch({
+      accessToken: 'tok',
+      tokenOrigins: ['https://api.example.com/'],
+      fetch: async (input, init) => (seen.push(new Request(input as string, init).headers.get('Authorization')), new Response('{}')),
+    })
+    await api('https://api.example.com/orders')
+    expect(seen).toEqual(['Bearer tok'])
+  })
+
+  it.each([
+    ['a path', ['https://api.example.com/v1'], /`tokenOrigins\[0\]` must be an absolute http\(s\) origin/],
+    ['a relative URL', ['/api'], /`tokenOrigins\[0\]`/],
+    ['another scheme', ['https://ok.example.com', 'ftp://files.example.com'], /`tokenOrigins\[1\]`/],
+    ['not an array', 'https://api.example.com', /`tokenOrigins` must be an array/],
+  ])('names a wrong entry (%s) with an OptionError', (_case, tokenOrigins, message) => {
+    expect(() => createRefreshingFetch({ tokenOrigins: tokenOrigins as string[] })).toThrow(OptionError)
+    expect(() => createRefreshingFetch({ tokenOrigins: tokenOrigins as string[] })).toThrow(message)
+  })
+})
