@@ -48,7 +48,7 @@ export function createRefreshingFetch(options: RefreshingFetchOptions = {}): Ref
   let flight: Promise<boolean> | null = null
   // Any failure (network, not 2xx, not JSON, a custom refresh that throws) means "not
   // refreshed": the caller gets the first 401. The session's call tells these apart for its
-  // backoff; with no timers here, that classification would buy nothing but bytes.
+  // backoff; with no backoff here, that classification would buy nothing but bytes.
   const refresh = () =>
     (flight ??= (custom ? custom() : postRefresh(raw(), refreshUrl).then((res) => (res.ok ? res.json() : Promise.reject(res.status))))
       .then((result: Partial<RefreshResult> | null) => ((token = (typeof result?.accessToken == 'string' && result.accessToken) || token), version++, true))
