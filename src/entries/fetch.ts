@@ -24,7 +24,7 @@ export interface RefreshingFetchOptions {
   /**
    * How long requests wait for a refresh, in ms (default 10000). After it they get their 401;
    * the refresh itself is not aborted (a rotated refresh cookie must still land), and no second
-   * refresh starts until it settles.
+   * refresh starts until it settles or twice this time has passed.
    */
   refreshTimeout?: number
 }
@@ -49,12 +49,18 @@ export function createRefreshingFetch(options: RefreshingFetchOptions = {}): Ref
   // Any failure (network, not 2xx, not JSON, a custom refresh that throws) means "not
   // refreshed": the caller gets the first 401. The session's call tells these apart for its
   // backoff; with no backoff here, that classification would buy nothing but bytes.
+  // A reply that comes late still counts (its token is used, a rotated cookie has landed); a
+  // refresh that never answers stops blocking new ones after twice refreshTimeout.
   const refresh = () =>
-    (flight ??= (custom ? custom() : postRefresh(raw(), refreshUrl).then((res) => (res.ok ? res.json() : Promise.reject(res.status))))
-      .then((result: Partial<RefreshResult> | null) => ((token = (typeof result?.accessToken == 'string' && result.accessToken) || token), version++, true))
-      .catch(() => false)
-      .finally(() => (flight = null)))
-  // Waiting is bounded; the flight is not (see refreshTimeout).
+    (flight ??= within(
+      (custom ? custom() : postRefresh(raw(), refreshUrl).then((res) => (res.ok ? res.json() : Promise.reject(res.status))))
+        .then((result: Partial<RefreshResult> | null) => ((token = (typeof result?.accessToken == 'string' && result.accessToken) || token), version++, true))
+        .catch(() => false),
+      2 * refreshTimeout,
+      false,
+      systemTimers,
+    ).finally(() => (flight = null)))
+  // Requests wait at most refreshTimeout; the refresh itself is not aborted (see above).
   const joined = () => within(refresh(), refreshTimeout, false, systemTimers)
   const wrapped = createSessionFetch({
     fetch: raw,

@@ -123,6 +123,30 @@ describe('createRefreshingFetch: a refresh that does not answer', () => {
     }
   })
 
+  it('starts a new refresh once a hung one is twice refreshTimeout old', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    try {
+      const server = createStubServer()
+      const release = server.holdRefresh()
+      const api = createRefreshingFetch({ fetch: server.fetch, refreshTimeout: 1_000 })
+      const first = api('/api/a')
+      await vi.advanceTimersByTimeAsync(1_000)
+      expect((await first).status).toBe(401)
+      // Until twice the timeout has passed, the hung refresh is the one new 401s would join.
+      await vi.advanceTimersByTimeAsync(999)
+      expect(server.calls.refresh).toBe(1)
+      await vi.advanceTimersByTimeAsync(1)
+      // After it, a new 401 starts a new refresh (held too); then both replies land.
+      const third = api('/api/c')
+      await vi.advanceTimersByTimeAsync(0)
+      expect(server.calls.refresh).toBe(2)
+      release()
+      expect((await third).status).toBe(200)
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
   it.each([0, -1, Infinity, '5000'])('refreshTimeout %s is an OptionError', (refreshTimeout) => {
     expect(() => createRefreshingFetch({ refreshTimeout: refreshTimeout as number })).toThrow(OptionError)
     expect(() => createRefreshingFetch({ refreshTimeout: refreshTimeout as number })).toThrow(/refreshTimeout/)
