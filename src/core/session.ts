@@ -256,6 +256,7 @@ export function createSession<User = RegisteredUser, const Parts extends readonl
       fetch: o.fetch,
       target,
       token: () => token,
+      cookies: () => !bearer,
       version: () => state.version,
       live: () => state.status == 'authenticated' || state.status == 'unknown',
       pending: refresher.pending,

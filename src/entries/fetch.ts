@@ -67,6 +67,8 @@ export function createRefreshingFetch(options: RefreshingFetchOptions = {}): Ref
     // Compared as origins: 'https://api.example.com/' must mean https://api.example.com.
     target: createOriginCheck(tokenOrigins.map((v, i) => (process.env.NODE_ENV != 'production' ? absoluteOrigin(`tokenOrigins[${i}]`, v) : new URL(v).origin))),
     token: () => token,
+    // No mode here: cookies go to tokenOrigins until there is an access token to send instead.
+    cookies: () => !token,
     version: () => version,
     live: () => true,
     pending: () => flight && joined(),

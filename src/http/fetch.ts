@@ -11,6 +11,12 @@ export interface FetchDeps {
   target: (url: string) => Target
   /** The bearer token (bearer mode only; null in cookie mode). */
   token: () => string | null
+  /**
+   * Whether allowed cross-origin requests carry cookies (cookie mode). Bearer requests do not:
+   * a token API's CORS need not allow credentials (and with `Access-Control-Allow-Origin: *`
+   * cannot).
+   */
+  cookies: () => boolean
   /** Changes whenever credentials change: a 401 to an older version needs no new refresh. */
   version: () => number
   /** Whether a 401 may be answered with a refresh (the session is, or may be, signed in). */
@@ -41,7 +47,7 @@ export function createSessionFetch(d: FetchDeps) {
         init = { ...init, headers }
       }
     }
-    return target == 2 && init?.credentials === undefined && !(request && input.credentials == 'include') ? { ...init, credentials: 'include' } : init
+    return target == 2 && d.cookies() && init?.credentials === undefined && !(request && input.credentials == 'include') ? { ...init, credentials: 'include' } : init
   }
 
   return async function sessionFetch(input: RequestInfo | URL, init?: RequestInit & { replay?: boolean }): Promise<Response> {

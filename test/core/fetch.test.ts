@@ -252,6 +252,29 @@ describe('session.fetch: the 401 interceptor', () => {
     expect(refreshes).toBe(1)
   })
 
+  it("bearer mode sends the token to tokenOrigins without cookies (a token API's CORS need not allow credentials)", async () => {
+    const seen: Array<[string, RequestCredentials | undefined, string | null]> = []
+    const session = createSession({
+      credentials: 'bearer',
+      crossTab: false,
+      tokenOrigins: ['https://api.example.com'],
+      fetch: async (input, init) => {
+        const url = String(input)
+        if (url === '/auth/refresh') return Response.json({ expiresIn: 300, accessToken: 'tok-1' })
+        seen.push([url, init?.credentials, new Headers(init?.headers).get('Authorization')])
+        return new Response(null, { status: 200 })
+      },
+    })
+    track(session)
+    await session.start()
+    await session.fetch('https://api.example.com/b')
+    await session.fetch('https://api.example.com/c', { credentials: 'include' }) // the caller's own choice stays
+    expect(seen).toEqual([
+      ['https://api.example.com/b', undefined, 'Bearer tok-1'],
+      ['https://api.example.com/c', 'include', 'Bearer tok-1'],
+    ])
+  })
+
   it('refresh and logout calls never pass through the interceptor', async () => {
     const server = createStubServer()
     const calls: string[] = []

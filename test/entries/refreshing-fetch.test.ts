@@ -81,8 +81,8 @@ describe('createRefreshingFetch', () => {
     expect(seen).toEqual([{ url: 'https://evil.example.net/x', auth: null, credentials: undefined }])
     seen.length = 0
     await api('https://api.example.com/x')
-    // Allowed: the bearer token and the cookies; a 401 there is refreshed (the refresh, then the replay).
-    expect(seen[0]).toEqual({ url: 'https://api.example.com/x', auth: 'Bearer secret-token', credentials: 'include' })
+    // Allowed: the bearer token, without cookies (there is a token); a 401 there is refreshed.
+    expect(seen[0]).toEqual({ url: 'https://api.example.com/x', auth: 'Bearer secret-token', credentials: undefined })
     expect(seen.map((s) => new URL(s.url).pathname)).toEqual(['/x', '/auth/refresh'])
   })
 
@@ -154,6 +154,17 @@ describe('createRefreshingFetch: a refresh that does not answer', () => {
 })
 
 describe('createRefreshingFetch: tokenOrigins', () => {
+  it('sends cookies to them while it has no access token (cookie sessions), not once it has one', async () => {
+    const seen: Array<RequestCredentials | undefined> = []
+    const api = createRefreshingFetch({
+      tokenOrigins: ['https://api.example.com'],
+      fetch: async (input, init) => (String(input).endsWith('/auth/refresh') ? Response.json({ accessToken: 'tok' }) : (seen.push(init?.credentials), new Response(null, { status: seen.length == 1 ? 401 : 200 }))),
+    })
+    await api('https://api.example.com/x')
+    await api('https://api.example.com/y')
+    expect(seen).toEqual(['include', undefined, undefined])
+  })
+
   it("accepts an origin with a trailing slash as that origin", async () => {
     const seen: Array<string | null> = []
     const api = createRefreshingFetch({
