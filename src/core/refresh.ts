@@ -128,6 +128,9 @@ export function createRefresher(d: RefresherDeps) {
   async function holdingLock(startVersion: number, done: (fresh: boolean) => void): Promise<void> {
     const other = destroyed ? false : await otherTabsResult(startVersion)
     if (other !== null) return done(other)
+    // '' is a secret a channel could not carry (the storage fallback): presenting nothing would
+    // look like theft to the identity provider and end the session everywhere.
+    if (d.secret() === '') return done(failed(new TransientRefreshError('the refresh token is in the tab that signed in')))
     const controller = new AbortController()
     const abort = timers.setTimeout(() => controller.abort(), o.refreshTimeout)
     // The call is not aborted at the network level on timeout: if the server has already

@@ -165,7 +165,7 @@ export function createSession<User = RegisteredUser, const Parts extends readonl
   }
 
   async function endSession(reason: SignOutReason, everywhere: boolean, save?: boolean) {
-    const context = { reason, refreshToken: secret, accessToken: token ?? undefined }
+    const context = { reason, refreshToken: secret || undefined, accessToken: token ?? undefined }
     const headers: Record<string, string> = token ? { Authorization: `Bearer ${token}` } : {}
     const version = nextVersion()
     if (state.status != 'signedOut') {

@@ -3,7 +3,7 @@
 // never in state, events or errors; a late reply is still adopted; a custom logout gets it.
 import { describe, expect, it, vi } from 'vitest'
 import { createSession, SessionEndedError, type RefreshContext, type Session, type SessionOptions } from '../../src/index.js'
-import { createStorageChannel } from '../../src/parts/fallback/storage-channel.js'
+import { createStorageChannel, withoutSecrets } from '../../src/parts/fallback/storage-channel.js'
 import { createLocalHub, createLocalLock } from '../helpers/tabs.js'
 import { track } from '../helpers/sessions.js'
 
@@ -104,6 +104,33 @@ describe('the refresh secret across tabs', () => {
     channel.post({ v: 1, from: 'a', type: 'refreshed', credentials: { version: 2, expiresAt: 3, absoluteExpiresAt: null, accessToken: 'at', refreshToken: 'rt-9', user: { id: 1 } } })
     expect(writes[0]).not.toContain('rt-9')
     channel.close()
+  })
+
+  it('over a channel that cannot carry it (the storage fallback), other tabs never refresh without it and nobody is signed out', async () => {
+    const op = provider()
+    const hub = createLocalHub()
+    const lock = createLocalLock()
+    // Messages between the tabs go as the storage channel would write them.
+    const storageLike = () => {
+      const inner = hub.channel()
+      return { ...inner, post: (m: unknown) => inner.post(withoutSecrets(m)) }
+    }
+    const make = () => track(createSession({ credentials: 'bearer', refresh: op.refresh, fetch: async () => new Response(null, { status: 200 }), crossTab: { channel: storageLike(), lock } }))
+    const [holder, other] = [make(), make()]
+    const failures: Array<{ transient: boolean; message: string }> = []
+    other.on('refreshFailed', ({ error, transient }) => failures.push({ transient, message: (error as Error).message }))
+    holder.signIn({ expiresIn: 300, accessToken: 'at-0', refreshToken: 'rt-0' })
+    await vi.waitFor(() => expect(other.getState().status).toBe('authenticated'))
+    expect(await other.refresh()).toBe(false)
+    expect(op.grants).toBe(0) // no call with a missing token: the provider would take it for theft
+    expect(failures).toEqual([{ transient: true, message: expect.stringContaining('the refresh token is in the tab that signed in') }])
+    // The tab that holds the secret refreshes as before, and every tab stays signed in.
+    expect(await holder.refresh()).toBe(true)
+    expect(op.seen).toEqual(['rt-0'])
+    await vi.waitFor(() => expect(other.getState().version).toBe(holder.getState().version))
+    expect(await other.refresh()).toBe(false)
+    expect([holder, other].map((t) => t.getState().status)).toEqual(['authenticated', 'authenticated'])
+    expect(op.reuse).toBe(0)
   })
 
   it('a reply that lands after refreshTimeout is still adopted: the rotated secret is never lost', async () => {

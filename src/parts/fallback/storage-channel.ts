@@ -6,6 +6,17 @@ import { listen } from '../../base/listen.js'
 import { storageOf } from '../../base/storage.js'
 import type { TabChannel } from '../../base/types.js'
 
+/**
+ * A message as it may go through storage: tokens, the refresh secret and the user never touch
+ * it. A refresh secret the sender had is replaced by '' (withheld), so the receiving tab knows
+ * not to refresh with a token it does not have (the core reports that as transient).
+ */
+export function withoutSecrets(m: any): any {
+  if (!m.credentials) return m
+  const { accessToken, refreshToken, user, ...safe } = m.credentials
+  return { ...m, credentials: refreshToken === undefined ? safe : { ...safe, refreshToken: '' } }
+}
+
 export function createStorageChannel(name: string, storage: Storage | null = storageOf('local')): TabChannel | null {
   if (!storage || typeof window == 'undefined') return null
   // The emitter isolates handlers: one that throws is reported and the others still run.
@@ -19,11 +30,7 @@ export function createStorageChannel(name: string, storage: Storage | null = sto
   let open = true
   return {
     post(m: any) {
-      if (m.credentials) {
-        // Tokens, the refresh secret and the user never touch storage.
-        const { accessToken, refreshToken, user, ...safe } = m.credentials
-        m = { ...m, credentials: safe }
-      }
+      m = withoutSecrets(m)
       // Quota, disabled storage: nothing to send, nothing to break.
       try {
         if (open) storage.setItem(key, JSON.stringify({ m, n: Math.random() })), storage.removeItem(key)
