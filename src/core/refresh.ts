@@ -142,23 +142,27 @@ export function createRefresher(d: RefresherDeps) {
       if (problem) throw new TransientRefreshError(`malformed reply: ${problem}`)
       return result
     })()
-    const usableNow = () => !destroyed && getState().status != 'signedOut'
+    // A result is for the credentials this refresh started from: not after a sign-in, a
+    // sign-out, a forced sign-out that is under way ('signingOut'), or destroy().
+    const current = () => !destroyed && getState().version == startVersion && /^(authenticated|unknown)$/.test(getState().status)
     try {
       const result = await raceAbort(usable, controller.signal)
-      if (usableNow() && getState().version == startVersion) await d.accept(result, 'refreshed')
-      done(getState().status == 'authenticated')
+      if (current()) await d.accept(result, 'refreshed')
+      done(!destroyed && getState().status == 'authenticated')
     } catch (error) {
-      if (!controller.signal.aborted) return done(failed(error))
+      if (!controller.signal.aborted) return done(current() ? failed(error) : !destroyed && getState().status == 'authenticated')
       done(failed(new TransientRefreshError('timed out')))
       // Keep the lock while the late reply may still land (bounded), and use it if it does.
       const late = await within(usable, o.refreshTimeout, null, timers)
-      if (late && usableNow()) await d.accept(late, 'refreshed')
+      if (late && current()) await d.accept(late, 'refreshed')
     } finally {
       timers.clearTimeout(abort)
     }
   }
 
   function failed(error: unknown): false {
+    // Nothing to retry or end for a session that is gone (signed out, or destroyed meanwhile).
+    if (destroyed || getState().status == 'signedOut') return false
     if (error instanceof SessionEndedError) {
       emit('refreshFailed', { error, transient: false, retryAt: null })
       if (getState().status == 'authenticated') d.forcedEnd(error.reason)
@@ -168,7 +172,10 @@ export function createRefresher(d: RefresherDeps) {
     const transient = error instanceof TransientRefreshError ? error : new TransientRefreshError(String((error as Error)?.message ?? error))
     // Exponential backoff with jitter, capped; the server's Retry-After wins when given.
     const backoff = Math.min(o.retry.max, o.retry.base * 2 ** failures++) * (0.5 + Math.random() / 2)
-    retryAt = now() + Math.min(o.retry.max, transient.retryAfter ?? backoff)
+    // A Retry-After under retry.base counts as retry.base: `Retry-After: 0` would make the retry
+    // fire at once and join this very flight, leaving no retry at all.
+    const after = transient.retryAfter
+    retryAt = now() + Math.min(o.retry.max, after === null ? backoff : Math.max(o.retry.base, after))
     d.report(transient, 'refresh')
     emit('refreshFailed', { error: transient, transient: true, retryAt })
     schedule()

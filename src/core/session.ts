@@ -5,21 +5,19 @@ import { createDeadline } from '../base/clock.js'
 import { createEmitter } from '../base/emitter.js'
 import { DEV } from '../base/dev.js'
 import { OptionError } from '../base/errors.js'
+import { inOrder } from '../base/in-order.js'
 import { listen } from '../base/listen.js'
 import { createSessionFetch } from '../http/fetch.js'
 import { createOriginCheck } from '../http/origin.js'
 import { problemWith } from '../http/result.js'
 import { normalizeOptions } from './options.js'
 import { createRefresher, type Kind } from './refresh.js'
-import { initialState, nextState } from './state.js'
+import { identity, initialState, nextState } from './state.js'
 import { createBroadcastChannel } from './tabs/channel.js'
 import { createWebLock } from './tabs/lock.js'
 import { CORE_SHAPES, type Credentials, type TabMessage } from './tabs/protocol.js'
 import { connectTabs } from './tabs/sync.js'
 import type { Part, PartContext, RegisteredUser, PartEvents, PartMethods, RefreshResult, Session, SessionOptions, SessionState, SignOutReason } from './types.js'
-
-/** A comparable identity for `userChanged` (id, sub, or the whole JSON). */
-const identity = (user: any) => (user && typeof user == 'object' ? String(user.id ?? user.sub ?? JSON.stringify(user)) : user)
 
 export function createSession<User = RegisteredUser, const Parts extends readonly Part<any>[] = []>(
   options?: SessionOptions<User> & { use?: Parts },
@@ -41,13 +39,15 @@ export function createSession<User = RegisteredUser, const Parts extends readonl
   let destroyed = false
   const cleanup: Array<() => void> = []
 
+  // A change a `change` listener makes is delivered after the one under way (see inOrder).
+  const deliver = inOrder((change: [SessionState, SessionState]) => emit('change', change))
   const set = (patch: Partial<SessionState>) => {
     const previous = state
     state = nextState(state, patch)
     if (state == previous) return
     // Warning or idle pauses the proactive refresh; coming back resumes it (now, if due).
     if (state.presence != previous.presence) refresher.schedule()
-    emit('change', [state, previous])
+    deliver([state, previous])
   }
   const nextVersion = () => Math.max(state.version + 1, now())
   const report = (error: unknown, during: PartEvents['error']['during']) => emit('error', { error, during })
@@ -166,16 +166,16 @@ export function createSession<User = RegisteredUser, const Parts extends readonl
 
   async function endSession(reason: SignOutReason, everywhere: boolean, save?: boolean) {
     const context = { reason, refreshToken: secret || undefined, accessToken: token ?? undefined }
-    const headers: Record<string, string> = token ? { Authorization: `Bearer ${token}` } : {}
+    const headers: Record<string, string> = token && target(o.logoutUrl) ? { Authorization: `Bearer ${token}` } : {}
     const version = nextVersion()
-    if (state.status != 'signedOut') {
-      endLocally(reason, version, false, save)
-      if (everywhere && tabs) {
-        tabs.post('signedOut', { reason, version })
-        // Held before the end lock is released: a tab granted it next sees the sign-out
-        // even when the broadcast is still on its way (the lock grant can overtake it).
-        await tabs.mark('o', { version, reason })
-      }
+    // Already signed out (a second signOut(), or another tab's): that sign-out told the server.
+    if (state.status == 'signedOut') return
+    endLocally(reason, version, false, save)
+    if (everywhere && tabs) {
+      tabs.post('signedOut', { reason, version })
+      // Held before the end lock is released: a tab granted it next sees the sign-out
+      // even when the broadcast is still on its way (the lock grant can overtake it).
+      await tabs.mark('o', { version, reason })
     }
     // The server is told after the tabs, so they stop using the session at once; a failed
     // or slow logout call still leaves every tab signed out.
@@ -189,7 +189,7 @@ export function createSession<User = RegisteredUser, const Parts extends readonl
    * them talk to the server while the rest learn of it by message or marker.
    */
   async function forcedEnd(reason: SignOutReason) {
-    if (state.status != 'authenticated') return
+    if (destroyed || state.status != 'authenticated') return
     const startVersion = state.version
     set({ status: 'signingOut', reason })
     if (o.beforeSignOut) await within(bounded({ reason }, o.beforeSignOut, 'beforeSignOut'), o.beforeSignOutTimeout, 0, timers)

@@ -31,3 +31,6 @@ export function nextState(state: SessionState, patch: Partial<SessionState>): Se
   }
   return next ? Object.freeze(next as unknown as SessionState) : state
 }
+
+/** A comparable identity for `userChanged` (id, sub, or the whole JSON). */
+export const identity = (user: any) => (user && typeof user == 'object' ? String(user.id ?? user.sub ?? JSON.stringify(user)) : user)
