@@ -51,7 +51,9 @@ export function createSessionFetch(d: FetchDeps) {
   }
 
   return async function sessionFetch(input: RequestInfo | URL, init?: RequestInit & { replay?: boolean }): Promise<Response> {
-    const request = typeof Request != 'undefined' && input instanceof Request
+    // A Request from another realm (an iframe's) fails instanceof; read as a string it would be
+    // "[object Request]", a same-origin path, and its foreign URL would get the credentials.
+    const request = typeof input == 'object' && typeof (input as Request).url == 'string'
     const url = typeof input == 'string' ? input : request ? (input as Request).url : String(input)
     const target = d.target(url)
     if (!target) return d.fetch()(input, init)

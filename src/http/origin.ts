@@ -11,12 +11,15 @@ export const pageOrigin = (): string | null => (typeof location !== 'undefined' 
  */
 export function createOriginCheck(allowed: readonly string[]): (url: string) => Target {
   return (url) => {
+    const page = pageOrigin()
+    // fetch resolves a relative URL against the document's base URL: an injected
+    // <base href="https://evil.example/"> must not make "/api" look same-origin.
+    const base = (typeof document != 'undefined' && page && document.baseURI) || page
     // Not for "//", "/\\" or "/<tab|newline>…": URL parsers drop tabs and newlines, so
     // "/\t/evil.com" is protocol-relative. Those take the parsing path below.
-    if (url[0] === '/' && !/^.[/\\\t\n\r]/.test(url)) return 1
-    const page = pageOrigin()
+    if (url[0] === '/' && !/^.[/\\\t\n\r]/.test(url) && (!page || base!.startsWith(page + '/'))) return 1
     try {
-      const target = new URL(url, page ?? undefined).origin
+      const target = new URL(url, base ?? undefined).origin
       return target === page ? 1 : allowed.includes(target) ? 2 : 0
     } catch {
       return 0

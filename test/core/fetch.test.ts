@@ -275,6 +275,48 @@ describe('session.fetch: the 401 interceptor', () => {
     ])
   })
 
+  it('a Request from another realm (fails instanceof Request) is classified by its own URL', async () => {
+    const server = createStubServer()
+    const seen: Array<[unknown, string | null]> = []
+    const session = await signedIn(server, {
+      fetch: async (input, init) => (String(input).includes('/auth/') ? server.fetch(input, init) : (seen.push([input, new Headers(init?.headers).get('Authorization')]), new Response('{}'))),
+    })
+    // What an iframe's Request looks like from here: a Request in all but its prototype.
+    const foreign = { url: 'https://evil.example/collect', method: 'GET', headers: new Headers(), body: null } as unknown as Request
+    await session.fetch(foreign)
+    expect(seen).toEqual([[foreign, null]])
+    expect(session.authorizationFor('https://evil.example/collect')).toBeNull()
+  })
+
+  it('an injected <base href> on another origin makes relative URLs foreign (fetch would resolve them there)', async () => {
+    const server = createStubServer()
+    const seen: Array<string | null> = []
+    const session = await signedIn(server, {
+      fetch: async (input, init) => (String(input).includes('/auth/') ? server.fetch(input, init) : (seen.push(new Headers(init?.headers).get('Authorization')), new Response('{}'))),
+    })
+    const base = document.createElement('base')
+    base.href = 'https://evil.example/'
+    document.head.appendChild(base)
+    try {
+      await session.fetch('/api/me')
+      await session.fetch('api/me')
+      expect(seen).toEqual([null, null])
+      expect(session.isTrustedUrl('/api/me')).toBe(false)
+    } finally {
+      base.remove()
+    }
+    // A same-origin base keeps relative URLs the page's.
+    expect(session.isTrustedUrl('/api/me')).toBe(true)
+    base.href = '/app/'
+    document.head.appendChild(base)
+    try {
+      expect(session.isTrustedUrl('api/me')).toBe(true)
+      expect(session.authorizationFor('/api/me')).toMatch(/^Bearer /)
+    } finally {
+      base.remove()
+    }
+  })
+
   it('refresh and logout calls never pass through the interceptor', async () => {
     const server = createStubServer()
     const calls: string[] = []

@@ -73,7 +73,11 @@ export function createReturnTo({ param, storage, key, loginUrl }: ReturnToConfig
       const href = api.loginHref(returnTo)
       // A new trip to the login page: its return path may be consumed again.
       stored('removeItem', undefined, used, 'session')
-      here()?.assign(href)
+      const loc = here()
+      // A relative login URL is this page's: under a <base href> on another origin (injected
+      // markup), location.assign would resolve it there, so it is resolved against the page.
+      const base = typeof document == 'undefined' ? null : document.baseURI
+      loc?.assign(base && !base.startsWith(loc.origin + '/') && !/^([a-z][a-z\d+.-]*:|\/\/)/i.test(href) ? new URL(href, loc.href).href : href)
     },
   }
   return api

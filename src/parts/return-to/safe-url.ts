@@ -20,9 +20,10 @@ export function toSafeReturnTo(value: unknown, origin: string): string | null {
   }
   if (url.origin !== origin) return null
   const relative = value[0] === '/' ? value : value.startsWith(origin + '/') ? value.slice(origin.length) : null
-  if (!relative || relative[1] === '/') return null
-  // Encoded "/" or "\" in the path can be decoded into "//host" by the next hop.
+  // "//" up front, also after dot segments are resolved ("/..//evil.com", "/%2e%2e//evil").
+  if (!relative || relative[1] === '/' || url.pathname[1] === '/') return null
+  // Encoded "/", "\\" or control characters in the path can be decoded into "//host" by the next hop.
   const path = relative.split(/[?#]/, 1)[0]!
-  if (/%(2f|5c)/i.test(path)) return null
+  if (/%(2f|5c|[01][0-9a-f]|7f)/i.test(path)) return null
   return relative
 }

@@ -5,6 +5,16 @@ import { createReturnTo } from '../../../src/parts/return-to/return-to.js'
 const origin = 'http://app.test'
 
 const hostile: unknown[] = [
+  // Dot segments that resolve to "//host", and encoded controls a next hop may strip.
+  '/..//evil.com',
+  '/.//evil.com',
+  '/a/../..//evil.com',
+  '/%2e%2e//evil.com',
+  '/%2E//evil.com',
+  '/%09/evil.com',
+  '/%0a/evil.com',
+  '/%0D/evil.com',
+  '/%00/evil.com',
   '//evil.com',
   '///evil.com',
   '////evil.com',
@@ -142,6 +152,22 @@ describe('createReturnTo', () => {
     vi.spyOn(window, 'location', 'get').mockReturnValue({ ...window.location, origin, pathname: '/p', search: '', hash: '', assign } as unknown as Location)
     make().redirect('/p')
     expect(assign).toHaveBeenCalledWith('/login?returnTo=%2Fp')
+  })
+
+  it('redirect() resolves a relative login URL against the page when a <base href> points elsewhere', () => {
+    const assign = vi.fn()
+    vi.spyOn(window, 'location', 'get').mockReturnValue({ ...window.location, origin, href: `${origin}/p`, pathname: '/p', search: '', hash: '', assign } as unknown as Location)
+    const base = document.createElement('base')
+    base.href = 'https://phish.example/'
+    document.head.appendChild(base)
+    try {
+      make().redirect('/p')
+      const absolute = createReturnTo({ param: 'returnTo', storage: 'none', key: 'k', loginUrl: 'https://login.example.com/' })
+      absolute.redirect('/p')
+    } finally {
+      base.remove()
+    }
+    expect(assign.mock.calls).toEqual([[`${origin}/login?returnTo=%2Fp`], ['https://login.example.com/?returnTo=%2Fp']])
   })
 
   it('storage throwing on access, on setItem and on getItem: query parameter only, nothing throws', () => {
