@@ -101,7 +101,8 @@ export function kyHooks(session: Session): SessionKyHooks {
 
         const replay = source == request ? request.clone() : source
         const header = session.authorizationFor(url)
-        if (header) {
+        // The fresh token replaces only the session's own header: a caller's own one stays.
+        if (header && (call.ours || !replay.headers.has('Authorization'))) {
           replay.headers.set('Authorization', header)
           call.ours = true
         }

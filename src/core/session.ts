@@ -9,7 +9,7 @@ import { inOrder } from '../base/in-order.js'
 import { listen } from '../base/listen.js'
 import { createSessionFetch } from '../http/fetch.js'
 import { createOriginCheck } from '../http/origin.js'
-import { problemWith } from '../http/result.js'
+import { problemWith, withoutTokens } from '../http/result.js'
 import { normalizeOptions } from './options.js'
 import { createRefresher, type Kind } from './refresh.js'
 import { identity, initialState, nextState } from './state.js'
@@ -267,7 +267,7 @@ export function createSession<User = RegisteredUser, const Parts extends readonl
     refresh: () => refresh('manual'),
     signIn(result) {
       const problem = problemWith(result, bearer)
-      if (problem) throw new OptionError('signIn(result)', DEV ? `a refresh result ({ expiresIn, accessToken?, ... }): ${problem}` : problem, result)
+      if (problem) throw new OptionError('signIn(result)', DEV ? `a refresh result ({ expiresIn, accessToken?, ... }): ${problem}` : problem, withoutTokens(result))
       void accept(result, 'signedIn')
     },
     signOut: ({ reason = 'logout', everywhere = true, saveReturnTo } = {}) => endSession(reason, everywhere, saveReturnTo),

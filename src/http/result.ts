@@ -20,3 +20,6 @@ export function problemWith(r: unknown, bearer: boolean): string | null {
   if (next !== undefined && !(typeof next == 'string' && next && next.length <= 8192)) return DEV ? '`refreshToken` is not a non-empty string' : 'refreshToken'
   return null
 }
+
+/** `r` as an error may carry it: the tokens replaced by "[redacted]" (errors end up in logs). */
+export const withoutTokens = (r: unknown) => (isObject(r) ? { ...r, accessToken: r.accessToken && '[redacted]', refreshToken: r.refreshToken && '[redacted]' } : r)

@@ -170,3 +170,18 @@ describe('signing out twice', () => {
     ])
   })
 })
+
+describe('a bad signIn(result)', () => {
+  it('throws an OptionError that names the problem and carries no token', () => {
+    const session = track(createSession({ credentials: 'bearer', crossTab: false }))
+    let error: any
+    try {
+      session.signIn({ accessToken: 'AT-SECRET', refreshToken: 'RT-SECRET', expiresIn: '3600' as unknown as number })
+    } catch (e) {
+      error = e
+    }
+    expect(error).toMatchObject({ name: 'OptionError', option: 'signIn(result)', received: { expiresIn: '3600', accessToken: '[redacted]', refreshToken: '[redacted]' } })
+    expect(error.message).toMatch(/expiresIn/)
+    expect(JSON.stringify({ ...error, message: error.message })).not.toMatch(/SECRET/)
+  })
+})
