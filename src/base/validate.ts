@@ -30,6 +30,7 @@ const KINDS: Record<string, (option: string, value: unknown, fallback: string) =
   m: (option, value, fallback) => ms(option, value, +fallback),
   M: (option, value, fallback) => ms(option, value, +fallback, 1),
   a: (option, value) => check(option, value, Array.isArray, (DEV ? 'an array' : ''), []),
+  c: (option, value, fallback) => check(option, value, (n) => Number.isInteger(n) && n >= 1, (DEV ? 'a whole number >= 1' : ''), +fallback),
   e: (option, value, fallback) => {
     const allowed = fallback.split('|')
     return check(option, value, (v) => allowed.includes(v), DEV ? allowed.map((a) => `'${a}'`).join(' or ') : '', allowed[0])
@@ -39,7 +40,7 @@ const KINDS: Record<string, (option: string, value: unknown, fallback: string) =
 /**
  * Reads the options a spec names from `from`: `name:kind[:default]`, space-separated. Kinds:
  * s a non-empty string (no default: undefined), f a function, b a boolean (default false),
- * m / M ms >= 0 / >= 1, a an array (default []), e one of the `|`-separated values (the first
+ * m / M ms >= 0 / >= 1, c a count (a whole number >= 1), a an array (default []), e one of the `|`-separated values (the first
  * is the default). With `all` (a spec naming every option), a key of `from` it does not name is an error.
  */
 export function read(spec: string, from: Record<string, any>, prefix = '', all?: string): Record<string, any> {

@@ -8,6 +8,7 @@ import { callRefreshEndpoint } from '../http/refresh-call.js'
 import { problemWith } from '../http/result.js'
 import type { Options } from './options.js'
 import type { Credentials } from './tabs/protocol.js'
+import { holdOrGoOn } from './tabs/lock.js'
 import type { Tabs } from './tabs/sync.js'
 import type { PartEvents, RefreshResult, SessionState, SignOutReason } from './types.js'
 
@@ -83,21 +84,20 @@ export function createRefresher(d: RefresherDeps) {
     // The outcome is reported as soon as it is known; the lock may be held a little longer
     // (see holdingLock), so `done` resolves the flight, not the lock callback.
     return new Promise<boolean>((done) => {
-      let ran = false
-      const work = () => ((ran = true), holdingLock(startVersion, done))
+      const work = () => holdingLock(startVersion, done)
       // Without tabs, a chain stands in for the lock: a late reply may still land (holdingLock
       // waits for it), and the next refresh must not present the token that reply rotates.
       if (!tabs) return void (alone = alone.then(work))
-      tabs.lock.run(`${name}:refresh`, work, o.lockTimeout).catch((error) => {
-        if (ran) return done(false)
-        // Not granted: after lockTimeout (a live holder gives up after refreshTimeout, which is
-        // shorter, so this one is frozen or gone), or the lock itself failed. Going on without
-        // it is the safe choice, and is reported.
-        if (error instanceof LockTimeoutError) emit('lockTimeout', { lock: error.lock, waitedMs: error.waitedMs })
-        else d.report(error, 'refresh')
-        work()
-      })
+      // A live holder gives up after refreshTimeout, shorter than lockTimeout: one that keeps
+      // the lock longer is frozen or gone.
+      holdOrGoOn(tabs.lock, `${name}:refresh`, work, o.lockTimeout, lockFailed).catch(() => done(false))
     })
+  }
+
+  /** Reports a lock not granted: `lockTimeout` for a timeout, `error` for a lock that failed. */
+  function lockFailed(error: unknown) {
+    if (error instanceof LockTimeoutError) emit('lockTimeout', { lock: error.lock, waitedMs: error.waitedMs })
+    else d.report(error, 'refresh')
   }
 
   /** Another tab's result that arrived while this tab waited for the lock, if any. */
@@ -185,6 +185,7 @@ export function createRefresher(d: RefresherDeps) {
   return {
     refresh,
     schedule,
+    lockFailed,
     /** Another tab started or finished a refresh. */
     remote(active: boolean) {
       clearRemote()

@@ -14,7 +14,7 @@ import { normalizeOptions } from './options.js'
 import { createRefresher, type Kind } from './refresh.js'
 import { identity, initialState, nextState } from './state.js'
 import { createBroadcastChannel } from './tabs/channel.js'
-import { createWebLock } from './tabs/lock.js'
+import { createWebLock, holdOrGoOn } from './tabs/lock.js'
 import { CORE_SHAPES, type Credentials, type TabMessage } from './tabs/protocol.js'
 import { connectTabs } from './tabs/sync.js'
 import type { Part, PartContext, RegisteredUser, PartEvents, PartMethods, RefreshResult, Session, SessionOptions, SessionState, SignOutReason } from './types.js'
@@ -52,10 +52,7 @@ export function createSession<User = RegisteredUser, const Parts extends readonl
   const nextVersion = () => Math.max(state.version + 1, now())
   const report = (error: unknown, during: PartEvents['error']['during']) => emit('error', { error, during })
   /** Runs an app's callback; what it throws (or rejects with) is reported, never thrown. */
-  const bounded = <C,>(context: C, fn: (context: C) => unknown, during: 'logout' | 'beforeSignOut') =>
-    Promise.resolve(context)
-      .then(fn)
-      .catch((error) => report(error, during))
+  const bounded = <C,>(context: C, fn: (context: C) => unknown, during: 'logout' | 'beforeSignOut') => Promise.resolve(context).then(fn).catch((error) => report(error, during))
   /** Resolves true once `done()` holds, false after `ms`. */
   function until(done: () => boolean, ms: number): Promise<boolean> {
     let off = () => {}
@@ -71,10 +68,12 @@ export function createSession<User = RegisteredUser, const Parts extends readonl
   const shapes = { ...CORE_SHAPES }
   const handlers: Record<string, (m: any) => void> = {}
   const injected = o.crossTab
-  let channel = injected && browser ? (injected.channel !== undefined ? injected.channel : createBroadcastChannel(name)) : null
+  // A channel passed in is used anywhere (tests under Node); the browser's only in a page.
+  const wired = injected && (browser || injected.channel !== undefined)
+  let channel = wired ? (injected.channel !== undefined ? injected.channel : createBroadcastChannel(name)) : null
   let lock = injected?.lock ?? createWebLock()
   for (const part of use) {
-    if (injected && browser && part.channel) channel = part.channel(channel, name)
+    if (wired && part.channel) channel = part.channel(channel, name)
     if (part.lock) lock = part.lock(lock)
   }
   const tabs = connectTabs(name, channel, lock, shapes, received, injected?.channel === undefined)
@@ -199,7 +198,7 @@ export function createSession<User = RegisteredUser, const Parts extends readonl
       if (marker?.kind == 'o' && marker.version > startVersion) endLocally(marker.reason!, marker.version, true)
       else await endSession(reason, true)
     }
-    await (tabs ? tabs.lock.run(`${name}:end`, end, o.lockTimeout).catch(end) : end())
+    await (tabs ? holdOrGoOn(tabs.lock, `${name}:end`, end, o.lockTimeout, refresher.lockFailed) : end())
   }
 
   // ---- wake-ups and restores: timers may have slept, the page may have been frozen -------

@@ -1,7 +1,7 @@
 // The diagnostics part: a bounded timeline of this tab's decisions (refresh and why, lock
 // waits, messages by type, results used, backoff, sign-out), and never a secret in it.
 import { describe, expect, it, vi } from 'vitest'
-import { createSession, diagnostics, SessionEndedError } from '../../src/index.js'
+import { createSession, diagnostics, OptionError, SessionEndedError } from '../../src/index.js'
 import type { DiagnosticsMethods, Session, SessionOptions, TimelineEntry } from '../../src/index.js'
 import { createStubServer, type StubServer } from '../helpers/stub-server.js'
 import { createLocalHub, createLocalLock } from '../helpers/tabs.js'
@@ -262,5 +262,17 @@ describe('diagnostics across tabs', () => {
     await vi.waitFor(() => expect(tabs.every((t) => t.timeline().some((e) => e.what === 'resumed'))).toBe(true))
     expect(tabs[0]!.timeline().find((e) => e.what === 'resumed')).toMatchObject({ status: 'authenticated' })
     expect(tabs[0]!.timeline().filter((e) => e.what === 'sent').map((e) => e.type)).toContain('hello')
+  })
+})
+
+describe('diagnostics options', () => {
+  it.each([
+    [{ size: 'x' }, /diagnostics\.size/],
+    [{ size: 0 }, /diagnostics\.size/],
+    [{ size: 1.5 }, /diagnostics\.size/],
+    [{ sise: 10 }, /diagnostics\.sise/],
+  ])('%o is an OptionError naming the option', (options, message) => {
+    expect(() => diagnostics(options as never)).toThrow(OptionError)
+    expect(() => diagnostics(options as never)).toThrow(message)
   })
 })

@@ -3,6 +3,7 @@
 import { LockTimeoutError } from '../../base/errors.js'
 import type { TabLock } from '../../base/types.js'
 
+
 export function createWebLock(locks: LockManager | null = typeof navigator != 'undefined' ? ((navigator as any).locks ?? null) : null): TabLock | null {
   return (
     locks && {
@@ -19,4 +20,18 @@ export function createWebLock(locks: LockManager | null = typeof navigator != 'u
       held: () => locks.query().then((s) => s.held!.map((l) => l.name!), () => null),
     }
   )
+}
+
+/**
+ * Runs `fn` holding the lock `name`. A lock not granted (after `timeoutMs`: its holder is frozen
+ * or gone, or the lock itself failed) is reported to `refused` and `fn` runs without it: going on
+ * is the safe choice. What `fn` itself throws passes through, and `fn` never runs twice.
+ */
+export function holdOrGoOn<T>(lock: TabLock, name: string, fn: () => Promise<T>, timeoutMs: number, refused: (error: unknown) => void): Promise<T> {
+  let ran = false
+  return lock.run(name, () => ((ran = true), fn()), timeoutMs).catch((error) => {
+    if (ran) throw error
+    refused(error)
+    return fn()
+  })
 }

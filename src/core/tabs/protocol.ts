@@ -75,10 +75,10 @@ function pick(shape: string, m: any, out: any = {}): any {
  * Validates a message from another tab against `shapes` and returns a fresh copy built
  * from the known fields only (never the input object), or null. Never throws.
  */
-export function parseMessage(raw: unknown, shapes: Record<string, string> = CORE_SHAPES, maxBytes = 16_384): (TabMessage & Record<string, any>) | null {
+export function parseMessage(raw: unknown, shapes: Record<string, string> = CORE_SHAPES, maxLength = 65_536): (TabMessage & Record<string, any>) | null {
   try {
     const m = raw as any
-    if (m.v === PROTOCOL_VERSION && CHECKS.i!(m.from) && shapes.hasOwnProperty(m.type) && JSON.stringify(m).length <= maxBytes)
+    if (m.v === PROTOCOL_VERSION && CHECKS.i!(m.from) && typeof m.type == 'string' && shapes.hasOwnProperty(m.type) && JSON.stringify(m).length <= maxLength)
       return pick(shapes[m.type]!, m, { v: 1, from: m.from, type: m.type })
   } catch {}
   return null

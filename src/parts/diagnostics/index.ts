@@ -4,6 +4,7 @@
 // backoff, sign-out and its reason), never a token, a refresh secret or user data.
 //   const session = createSession({ use: [diagnostics()] })
 //   session.onTimeline((entry) => console.debug(entry)); session.timeline()
+import { object, read } from '../../base/validate.js'
 import type { Part, TraceEntry } from '../../core/types.js'
 
 export interface TimelineEntry extends TraceEntry {
@@ -23,7 +24,8 @@ export interface DiagnosticsMethods {
   onTimeline(listener: (entry: TimelineEntry) => void): () => void
 }
 
-export function diagnostics({ size = 200 }: { size?: number } = {}): Part<DiagnosticsMethods> {
+export function diagnostics(options: { size?: number } = {}): Part<DiagnosticsMethods> {
+  const { size } = read('size:c:200', object('diagnostics', options), 'diagnostics.', 'size:c') as { size: number }
   let tab = Math.random().toString(36).slice(2, 12)
   const entries: TimelineEntry[] = []
   const listeners = new Set<(entry: TimelineEntry) => void>()

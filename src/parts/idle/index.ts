@@ -56,8 +56,10 @@ export function idle(options: IdleOptions): Part<IdleMethods> {
         if (wait > 0) sharing = timers.setTimeout(send, wait)
         else send()
       }
-      ctx.receive('activity', 'at:t', (m) => tracker.activity(m.at))
-      ctx.receive('stayActive', 'at:t', (m) => tracker.stayActive(m.at))
+      // Another tab's clock can only be behind: a time ahead of ours (skew, or a forged message)
+      // would hold off the idle deadline, so it counts as now.
+      ctx.receive('activity', 'at:t', (m) => tracker.activity(Math.min(m.at, ctx.now())))
+      ctx.receive('stayActive', 'at:t', (m) => tracker.stayActive(Math.min(m.at, ctx.now())))
       ctx.on('hello', () => ctx.post('activity', { at: tracker.lastActivity() }))
       ctx.on('wake', tracker.check)
       ctx.on('change', ([s, p]) => {

@@ -1,6 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { CORE_SHAPES, parseMessage } from '../../../src/core/tabs/protocol.js'
+import { problemWith } from '../../../src/http/result.js'
 
 // The core's shapes plus one a part registers (the idle part's `activity` and `stayActive`).
 const SHAPES = { ...CORE_SHAPES, activity: 'at:t', stayActive: 'at:t' }
@@ -54,7 +55,8 @@ const malformed: unknown[] = [
   { ...base, type: 'signedIn', credentials: { version: 1 } },
   { ...base, type: 'signedIn', credentials: { ...credentials, expiresAt: -1 } },
   { ...base, type: 'signedIn', credentials: 'version=1' },
-  { ...base, type: 'signedIn', credentials: { ...credentials, user: 'y'.repeat(20_000) } },
+  { ...base, type: 'signedIn', credentials: { ...credentials, user: 'y'.repeat(70_000) } },
+  { ...base, type: ['hello'] }, // a type that only looks like one (hasOwnProperty stringifies it)
   (() => {
     const cyclic: any = { ...base, type: 'hello' }
     cyclic.self = cyclic
@@ -99,5 +101,15 @@ describe('parseMessage', () => {
 
   it('rejects anything over the size cap', () => {
     expect(parseMessage({ ...base, type: 'activity', at: 1, pad: 'x'.repeat(100) }, SHAPES, 64)).toBeNull()
+  })
+
+  it('accepts the largest credentials a tab can adopt (two 8 KiB tokens, a 32 KiB user): what one tab takes, every tab can', () => {
+    const largest = { version: 1, expiresAt: 1, absoluteExpiresAt: null, accessToken: 'a'.repeat(8192), refreshToken: 'r'.repeat(8192), user: { bio: 'u'.repeat(32_750) } }
+    expect(JSON.stringify(largest.user).length).toBeLessThanOrEqual(32_768)
+    expect(problemWith({ expiresIn: 300, ...largest }, true)).toBeNull()
+    expect(parseMessage({ ...base, type: 'refreshed', credentials: largest })).not.toBeNull()
+    // One byte more of any of them is refused where the result arrives, not dropped by the other tabs.
+    expect(problemWith({ expiresIn: 300, accessToken: 'a'.repeat(8193) }, true)).toMatch(/accessToken/)
+    expect(problemWith({ expiresIn: 300, accessToken: 'a', user: { bio: 'u'.repeat(32_768) } }, true)).toMatch(/user/)
   })
 })

@@ -236,6 +236,17 @@ describe('sessions across tabs', () => {
       expect(tabs[0]!.getState().status).toBe('authenticated')
     })
 
+    it('activity dated in the future (clock skew, a forged message) counts as now, not as later', async () => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
+      const server = createStubServer({ expiresIn: 3600 })
+      const hub = createLocalHub()
+      const { tabs } = tabsOf(1, server, { use: [idle(idleOptions)] }, hub)
+      await startAll(tabs)
+      hub.channel().post({ v: 1, type: 'activity', from: 'tab-b', at: Date.now() + 365 * 86_400_000 })
+      await vi.advanceTimersByTimeAsync(61_000)
+      await vi.waitFor(() => expect(tabs[0]!.getState()).toMatchObject({ status: 'signedOut', reason: 'idle' }))
+    })
+
     it('idle sign-out happens once for the whole origin', async () => {
       vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
       const server = createStubServer({ expiresIn: 3600 })
