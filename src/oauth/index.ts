@@ -68,8 +68,11 @@ const map = (body: any, previous?: string | null): OAuthRefreshResult | null => 
   if (typeof body?.access_token != 'string' || !body.access_token) return null
   // expires_in is only RECOMMENDED (and some OPs send it as a string). Without one, 300 s is
   // assumed rather than failing a reply that may have rotated the refresh token: a shorter
-  // lifetime shows as a 401, which the session answers with a refresh.
-  const result: OAuthRefreshResult = { accessToken: body.access_token, expiresIn: +body.expires_in || 300 }
+  // lifetime shows as a 401, which the session answers with a refresh. One out of range (0 or
+  // less, over 10 years) is clamped the same way: the session would refuse it, and the reply's
+  // rotated refresh token with it.
+  const life = +body.expires_in
+  const result: OAuthRefreshResult = { accessToken: body.access_token, expiresIn: life > 0 ? Math.min(life, 315_360_000) : 300 }
   const refreshToken = body.refresh_token || previous
   if (refreshToken) result.refreshToken = refreshToken
   try {
@@ -157,8 +160,10 @@ export function endSessionUrl(options: EndSessionOptions): string {
   let url: URL
   try {
     url = new URL(options.endSessionEndpoint)
+    // The page is sent there: only http(s), never javascript: or data: from a discovery document.
+    if (!/^https?:$/.test(url.protocol)) throw 0
   } catch {
-    throw new OptionError('endSessionEndpoint', 'an absolute URL', options.endSessionEndpoint)
+    throw new OptionError('endSessionEndpoint', 'an absolute http(s) URL', options.endSessionEndpoint)
   }
   const { clientId, postLogoutRedirectUri, idTokenHint } = options
   for (const [key, value] of [['client_id', clientId], ['post_logout_redirect_uri', postLogoutRedirectUri], ['id_token_hint', idTokenHint]])

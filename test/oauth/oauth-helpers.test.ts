@@ -50,6 +50,13 @@ describe('toRefreshResult', () => {
     })
   })
 
+  it.each([[0], [-5], [1e12], ['soon']])('an expires_in of %j is clamped into (0, 10 years], so the rotated refresh token is kept', (expires_in) => {
+    const result = toRefreshResult({ access_token: 'at', expires_in: expires_in as number, refresh_token: 'rt-2' })
+    expect(result).toMatchObject({ refreshToken: 'rt-2' })
+    expect(result!.expiresIn).toBeGreaterThan(0)
+    expect(result!.expiresIn).toBeLessThanOrEqual(315_360_000)
+  })
+
   it('without refresh_token (no offline access) there is none in the result', () => {
     const result = toRefreshResult({ access_token: 'at', expires_in: 20 })
     expect(result).toEqual({ accessToken: 'at', expiresIn: 20 })
@@ -79,6 +86,8 @@ describe('options', () => {
     [oauthRevoke, { revocationEndpoint: REVOKE }, 'clientId'],
     [endSessionUrl, { clientId: 'spa' }, 'endSessionEndpoint'],
     [endSessionUrl, { endSessionEndpoint: '/session/end', clientId: 'spa' }, 'endSessionEndpoint'],
+    [endSessionUrl, { endSessionEndpoint: 'javascript:alert(1)//', clientId: 'spa' }, 'endSessionEndpoint'],
+    [endSessionUrl, { endSessionEndpoint: 'data:text/html,x', clientId: 'spa' }, 'endSessionEndpoint'],
     [endSessionUrl, { endSessionEndpoint: 'https://op.test/session/end' }, 'clientId'],
   ] as const)('%o %j: OptionError for %s', (factory, options, option) => {
     const call = () => (factory as (o: unknown) => unknown)(options)
