@@ -1,2 +1,0 @@
-import { DEV } from './dev.js'
-export const f = (x: string) => { if (!x) throw new Error(DEV ? 'long message here' : 'E') }
