@@ -114,10 +114,11 @@ export function createMockApp(options: MockOptions = {}): MockApp {
 
   async function refresh(request: Request, cookies: Record<string, string>, context?: HandleContext): Promise<Response> {
     counters.refreshCalls++
-    if (refreshDelay > 0) await sleep(refreshDelay, request.signal)
+    // The fault is taken when the call arrives: one queued during a slow refresh is for the next call.
     const pending = faults[0]
+    if (pending && --pending.remaining <= 0) faults.shift()
+    if (refreshDelay > 0) await sleep(refreshDelay, request.signal)
     if (pending) {
-      if (--pending.remaining <= 0) faults.shift()
       const fault = pending.fault
       if (fault === 'network') return Response.error()
       if (fault === 'hang') {
@@ -149,11 +150,9 @@ export function createMockApp(options: MockOptions = {}): MockApp {
 
   function logout(request: Request, cookies: Record<string, string>, context?: HandleContext): Response {
     counters.logouts++
-    const family =
-      store.familyOfRefreshToken(cookies[REFRESH_COOKIE] ?? null) ??
-      store.familyOfAccessToken(bearerToken(request)) ??
-      store.familyOfAccessToken(cookies[ACCESS_COOKIE] ?? null)
-    if (family) store.endFamily(family, 'logout')
+    // Every session a presented credential belongs to ends: a stale refresh cookie must not shield the live one.
+    const byAccess = [bearerToken(request), cookies[ACCESS_COOKIE] ?? null].map((token) => store.familyOfAccessToken(token))
+    for (const family of [store.familyOfRefreshToken(cookies[REFRESH_COOKIE] ?? null), ...byAccess]) if (family) store.endFamily(family, 'logout')
     return withCookies(new Response(null, { status: 204, headers: { 'Cache-Control': 'no-store' } }), clearCookies(), context)
   }
 
@@ -282,7 +281,10 @@ export function createMockApp(options: MockOptions = {}): MockApp {
         path = path.slice(basePath.length)
       }
       try {
-        return await route(request, path, context)
+        const response = await route(request, path, context)
+        // A HEAD answer has no body on the wire; msw would otherwise hand the GET body over.
+        if (response?.body && request.method === 'HEAD') return new Response(null, { status: response.status, headers: response.headers })
+        return response
       } catch (error) {
         // An aborted request (client gave up, runtime closing) has nobody to answer to.
         if (request.signal?.aborted || (error as Error)?.name === 'AbortError') throw error

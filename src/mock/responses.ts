@@ -51,9 +51,10 @@ export function validFault(fault: unknown): fault is RefreshFault {
 export function faultResponse(fault: { status: number; body?: string; retryAfter?: number }): Response {
   const headers: Record<string, string> = { 'Cache-Control': 'no-store' }
   if (fault.retryAfter !== undefined) headers['Retry-After'] = String(Math.ceil(fault.retryAfter))
+  // 204/205/304 may not carry a body; the Fetch API throws if given one (the default JSON too).
+  if ([204, 205, 304].includes(fault.status)) return new Response(null, { status: fault.status, headers })
   if (fault.body === undefined) return json({ error: 'injected_fault', message: `failNextRefresh(${fault.status})` }, fault.status, headers)
   const text = fault.body.trimStart()
   headers['Content-Type'] = text.startsWith('<') ? 'text/html; charset=utf-8' : /^[[{"]/.test(text) || /^-?\d/.test(text) ? 'application/json' : 'text/plain; charset=utf-8'
-  // 204/205/304 may not carry a body; the Fetch API throws if given one.
-  return new Response([204, 205, 304].includes(fault.status) ? null : fault.body, { status: fault.status, headers })
+  return new Response(fault.body, { status: fault.status, headers })
 }

@@ -67,6 +67,9 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     } catch {
       return sendJson(res, 400, { error: 'invalid_request', message: 'bad request target' })
     }
+    // A Fetch Request refuses TRACE (node:http itself turns CONNECT and TRACK away).
+    if (req.method === 'TRACE')
+      return sendJson(res, 501, { error: 'not_implemented', message: `${req.method} is not supported` })
     // The client going away (abort, tab closed) aborts the request, which releases a 'hang'.
     const controller = new AbortController()
     res.on('close', () => {

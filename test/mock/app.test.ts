@@ -153,6 +153,19 @@ describe('createMockHandlers with its own cookie jar (as under setupWorker)', ()
     expect(control.counters).toMatchObject({ logins: 1, logouts: 1, refreshSuccesses: 2 })
   })
 
+  it('the jar keeps time by the clock the app reads (fake timers included): a cookie past its Max-Age is gone', async () => {
+    const { handlers } = createMockHandlers({ absoluteTtl: 100, idleTtl: 1000 })
+    server.use(...handlers)
+    vi.useFakeTimers({ toFake: ['Date'] })
+    expect((await fetch('http://app.test/auth/login', { method: 'POST', body: JSON.stringify(credentials) })).status).toBe(200)
+    vi.setSystemTime(Date.now() + 101_000)
+    const res = await fetch('http://app.test/auth/refresh', { method: 'POST' })
+    vi.useRealTimers()
+    expect(res.status).toBe(401)
+    // A browser no longer sends the refresh cookie, so neither does the jar.
+    expect(await res.json()).toEqual({ error: 'invalid_grant' })
+  })
+
   it('leaves other URLs to later handlers', async () => {
     const { handlers } = createMockHandlers()
     server.use(...handlers, http.get('http://app.test/other', () => HttpResponse.text('other handler')))

@@ -2,6 +2,7 @@
 // Node, the real HTTP server over loopback). Each runtime file supplies `start`.
 import { describe, expect, it } from 'vitest'
 import { contractKit, JSON_HEADERS, type ContractKit, type StartRuntime } from './contract-kit.js'
+import { edgeContract } from './contract-edge.js'
 import { moreContract } from './contract-more.js'
 
 export type { Runtime, StartRuntime } from './contract-kit.js'
@@ -11,6 +12,7 @@ export function defineContract(name: string, start: StartRuntime): void {
   describe(`mock contract (${name})`, () => {
     sessionContract(kit)
     moreContract(kit)
+    edgeContract(kit)
   })
 }
 

@@ -40,6 +40,21 @@ describe('control.setRefreshDelay', () => {
     expect(quick).toBe(true)
   })
 
+  it('a fault queued while a slow refresh is under way applies to the next call, not that one', async () => {
+    vi.useFakeTimers()
+    const app = createMockApp()
+    const cookie = cookieOf((await app.handle(post('/auth/login', { username: 'demo', password: 'demo' })))!)
+    app.control.setRefreshDelay(500)
+    const slow = app.handle(post('/auth/refresh', undefined, cookie))
+    app.control.failNextRefresh({ status: 503 })
+    await vi.advanceTimersByTimeAsync(500)
+    const answered = (await slow)!
+    expect(answered.status).toBe(200)
+    app.control.setRefreshDelay(0)
+    expect((await app.handle(post('/auth/refresh', undefined, cookieOf(answered))))!.status).toBe(503)
+    expect((await app.handle(post('/auth/refresh', undefined, cookieOf(answered))))!.status).toBe(200)
+  })
+
   it('rejects a negative or non-finite delay', () => {
     const app = createMockApp()
     expect(() => app.control.setRefreshDelay(-1)).toThrow(/refreshDelay/)

@@ -17,10 +17,10 @@ async function start(options: Parameters<typeof startMockServer>[0] = {}) {
   return server
 }
 
-/** A raw GET whose path is sent exactly as written (fetch would normalize `..` away). */
-function rawGet(server: MockServer, path: string): Promise<{ status: number; body: string }> {
+/** A raw request whose path and method are sent exactly as written (fetch would normalize `..` away, and refuses TRACE). */
+function rawGet(server: MockServer, path: string, method = 'GET'): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port: server.port, path, method: 'GET' }, (res) => {
+    const req = httpRequest({ host: '127.0.0.1', port: server.port, path, method }, (res) => {
       let body = ''
       res.setEncoding('utf8')
       res.on('data', (chunk) => (body += chunk))
@@ -93,6 +93,14 @@ describe('startMockServer', () => {
     expect(res.status).toBe(404)
     expect(res.body).not.toContain('top secret')
     expect(res.body).not.toContain('"devDependencies"')
+  })
+
+  it.each(['/auth/refresh', '/api/me', '/app.js'])('TRACE (a method the Fetch API refuses) on %s: a JSON 501, not a 500', async (path) => {
+    const server = await start()
+    const res = await rawGet(server, path, 'TRACE')
+    expect(res.status).toBe(501)
+    expect(JSON.parse(res.body).error).toBe('not_implemented')
+    expect((await fetch(server.url + '/api/me')).status).toBe(401)
   })
 
   it('without static mounts, only the API answers', async () => {
