@@ -106,7 +106,8 @@ function defaultPath(requestPath: string): string {
 /** An in-memory cookie jar for one origin. */
 export class MemoryCookieJar {
   #cookies = new Map<string, { name: string; value: string; path: string; expiresAt: number | null }>()
-  constructor(private readonly now: () => number = Date.now) {}
+  // Date.now looked up per call, so fake timers installed after the jar was made apply.
+  constructor(private readonly now: () => number = () => Date.now()) {}
 
   /** Stores one Set-Cookie value received for `requestPath`. */
   set(setCookie: string, requestPath = '/'): void {

@@ -47,8 +47,7 @@ export function createMockHandlers(options: MockHandlersOptions = {}): MockHandl
   if (typeof cookieJar !== 'boolean') throw new OptionError('cookieJar', 'a boolean', cookieJar)
   const origin = originOption === undefined ? undefined : checkOrigin(originOption)
   const app = given ?? createMockApp(appOptions)
-  // Date.now looked up per call, as the app does, so fake timers installed later apply to both.
-  const jar = cookieJar ? new MemoryCookieJar(appOptions.now ?? (() => Date.now())) : null
+  const jar = cookieJar ? new MemoryCookieJar(appOptions.now) : null
 
   const handlers: HttpHandler[] = [
     http.all('*', async ({ request }) => {

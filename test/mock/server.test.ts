@@ -18,7 +18,7 @@ async function start(options: Parameters<typeof startMockServer>[0] = {}) {
 }
 
 /** A raw request whose path and method are sent exactly as written (fetch would normalize `..` away, and refuses TRACE). */
-function rawGet(server: MockServer, path: string, method = 'GET'): Promise<{ status: number; body: string }> {
+function rawRequest(server: MockServer, path: string, method = 'GET'): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest({ host: '127.0.0.1', port: server.port, path, method }, (res) => {
       let body = ''
@@ -89,7 +89,7 @@ describe('startMockServer', () => {
     '//etc/passwd',
   ])('refuses traversal: %s → 404', async (path) => {
     const server = await start()
-    const res = await rawGet(server, path)
+    const res = await rawRequest(server, path)
     expect(res.status).toBe(404)
     expect(res.body).not.toContain('top secret')
     expect(res.body).not.toContain('"devDependencies"')
@@ -97,7 +97,7 @@ describe('startMockServer', () => {
 
   it.each(['/auth/refresh', '/api/me', '/app.js'])('TRACE (a method the Fetch API refuses) on %s: a JSON 501, not a 500', async (path) => {
     const server = await start()
-    const res = await rawGet(server, path, 'TRACE')
+    const res = await rawRequest(server, path, 'TRACE')
     expect(res.status).toBe(501)
     expect(JSON.parse(res.body).error).toBe('not_implemented')
     expect((await fetch(server.url + '/api/me')).status).toBe(401)
