@@ -4,6 +4,7 @@
 // Web Crypto only.
 import { OptionError } from '../index.js'
 import { parseCookieHeader, serializeCookie, type CookieAttributes } from './cookies.js'
+import { controlRoute } from './control-routes.js'
 import { abortError, fail, faultResponse, json, methodNotAllowed, positive, sleep, validFault, type ErrorBody } from './responses.js'
 import { Store, type Family, type StoredUser } from './store.js'
 import type { HandleContext, MockApp, MockControl, MockCounters, MockOptions, MockUser, RefreshFault } from './types.js'
@@ -45,7 +46,8 @@ export function createMockApp(options: MockOptions = {}): MockApp {
   let refreshDelay = 0
   let counters: MockCounters = { logins: 0, logouts: 0, refreshCalls: 0, refreshSuccesses: 0, reuseDetections: 0 }
   const faults: Array<{ fault: RefreshFault; remaining: number }> = []
-  const hanging = new Set<(error: unknown) => void>()
+  /** Requests held by a 'hang' fault: each settles with an answer (reset) or an error (shutdown). */
+  const hanging = new Set<(outcome: Response | Error) => void>()
 
   const cookie = (name: string, value: string, attributes: CookieAttributes) =>
     serializeCookie(name, value, { httpOnly: true, sameSite: 'Strict', secure, ...attributes })
@@ -59,8 +61,9 @@ export function createMockApp(options: MockOptions = {}): MockApp {
   /** The success body of login and refresh, plus the cookies that go with it. */
   function issue(family: Family, refreshToken: string, user: StoredUser): { body: Record<string, unknown>; cookies: string[] } {
     const access = store.issueAccessToken(family)
-    const remaining = Math.max(0, Math.round((family.absoluteExpiresAt - now()) / 1000))
-    const expiresIn = Math.max(0, Math.round((access.expiresAt - now()) / 1000))
+    // Rounded up: a lifetime under half a second must not become Max-Age=0 (deleted) or expiresIn 0 (refused).
+    const remaining = Math.max(0, Math.ceil((family.absoluteExpiresAt - now()) / 1000))
+    const expiresIn = Math.max(0, Math.ceil((access.expiresAt - now()) / 1000))
     const body: Record<string, unknown> = { expiresIn, absoluteExpiresIn: remaining, user: { id: user.id, username: user.username, name: user.name } }
     const cookies = [cookie(REFRESH_COOKIE, refreshToken, { path: refreshPath, maxAge: remaining })]
     if (credentials === 'bearer') {
@@ -123,13 +126,14 @@ export function createMockApp(options: MockOptions = {}): MockApp {
       if (fault === 'network') return Response.error()
       if (fault === 'hang') {
         // Held until the client gives up (its signal aborts) or the runtime shuts down.
-        return new Promise<Response>((_resolve, reject) => {
-          const release = (error: unknown) => {
+        return new Promise<Response>((resolve, reject) => {
+          const release = (outcome: Response | Error) => {
             hanging.delete(release)
-            reject(error)
+            if (outcome instanceof Response) resolve(outcome)
+            else reject(outcome)
           }
           hanging.add(release)
-          request.signal?.addEventListener('abort', () => release(abortError(request.signal)), { once: true })
+          request.signal?.addEventListener('abort', () => release(abortError(request.signal) as Error), { once: true })
         })
       }
       return faultResponse(fault)
@@ -156,7 +160,7 @@ export function createMockApp(options: MockOptions = {}): MockApp {
     return withCookies(new Response(null, { status: 204, headers: { 'Cache-Control': 'no-store' } }), clearCookies(), context)
   }
 
-  async function api(route: string, request: Request, cookies: Record<string, string>): Promise<Response> {
+  async function api(route: string, request: Request, cookies: Record<string, string>): Promise<Response | null> {
     const user = authenticate(request, cookies)
     if (!user)
       return fail(401, { error: 'invalid_token', message: 'missing, expired or revoked access token' }, { 'WWW-Authenticate': 'Bearer error="invalid_token"' })
@@ -170,56 +174,14 @@ export function createMockApp(options: MockOptions = {}): MockApp {
       const type = request.headers.get('Content-Type')
       return new Response(bytes, { status: 200, headers: { 'Cache-Control': 'no-store', ...(type ? { 'Content-Type': type } : {}) } })
     }
-    return fail(404, { error: 'not_found', message: `no route ${request.method} /api${route}` })
-  }
-
-  async function controlRoute(route: string, request: Request): Promise<Response> {
-    if (route === '/counters') return request.method === 'GET' ? json(control.counters) : methodNotAllowed('GET')
-    if (request.method !== 'POST') return methodNotAllowed('POST')
-    let input: Record<string, unknown> = {}
-    const text = await request.text()
-    if (text.trim()) {
-      try {
-        const parsed: unknown = JSON.parse(text)
-        if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) input = parsed as Record<string, unknown>
-        else return fail(400, { error: 'invalid_request', message: 'body must be a JSON object' })
-      } catch {
-        return fail(400, { error: 'invalid_request', message: 'body must be JSON' })
-      }
-    }
-    const done = () => json({ ok: true, counters: control.counters })
-    switch (route) {
-      case '/expire':
-        control.expireAccessTokens()
-        return done()
-      case '/revoke':
-        control.revokeAll()
-        return done()
-      case '/spend':
-        control.spendRefreshToken()
-        return done()
-      case '/reset':
-        control.reset()
-        return done()
-      case '/latency':
-        if (typeof input.ms !== 'number' || !Number.isFinite(input.ms) || input.ms < 0)
-          return fail(400, { error: 'invalid_request', message: 'expected {"ms": number >= 0}' })
-        control.setLatency(input.ms)
-        return done()
-      case '/fail-refresh': {
-        const count = input.count ?? 1
-        if (!validFault(input.fault) || !Number.isInteger(count) || (count as number) < 1)
-          return fail(400, { error: 'invalid_request', message: 'expected {"fault": {status, body?, retryAfter?} | "network" | "hang", "count"?: integer >= 1}' })
-        control.failNextRefresh(input.fault, count as number)
-        return done()
-      }
-    }
-    return fail(404, { error: 'not_found', message: `no control route ${route}` })
+    // Behind the access check, a route the mock does not know is the app's: under msw, its own
+    // handlers listed after the mock's answer it; the HTTP server answers a JSON 404.
+    return null
   }
 
   async function route(request: Request, path: string, context?: HandleContext): Promise<Response | null> {
     const cookies = parseCookieHeader(context?.cookie !== undefined ? context.cookie : request.headers.get('Cookie'))
-    if (path.startsWith('/__mock/')) return controlRoute(path.slice('/__mock'.length), request)
+    if (path.startsWith('/__mock/')) return controlRoute(path.slice('/__mock'.length), request, control)
     const auth = path.startsWith('/auth/')
     if (!auth && !path.startsWith('/api/')) return null
     if (latency > 0) await sleep(latency, request.signal)
@@ -264,6 +226,8 @@ export function createMockApp(options: MockOptions = {}): MockApp {
       faults.length = 0
       latency = initialLatency
       refreshDelay = 0
+      // A request held from before the reset answers now: a test's next step must not inherit it.
+      for (const release of [...hanging]) release(fail(503, { error: 'mock_reset', message: 'control.reset() released this held request' }))
     },
   }
 

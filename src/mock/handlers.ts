@@ -90,7 +90,8 @@ function checkOrigin(value: unknown): string {
   } catch {
     // reported below
   }
-  if (!url || !/^https?:$/.test(url.protocol) || url.origin !== String(value).replace(/\/$/, ''))
+  // Compared by parts, not by spelling: `HTTP://Host:80/` is the origin `http://host`.
+  if (!url || !/^https?:$/.test(url.protocol) || url.username || url.password || url.pathname !== '/' || /[?#]/.test(String(value)))
     throw new OptionError('origin', "an http(s) origin like 'http://localhost' (no path)", value)
   return url.origin
 }

@@ -51,6 +51,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     .sort((a, b) => b.prefix.length - a.prefix.length)
 
   const app = createMockApp(appOptions)
+  const controlPrefix = `${appOptions.basePath ?? ''}/__mock/`
 
   const server = createServer((req, res) => {
     serve(req, res).catch(() => {
@@ -70,12 +71,22 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     // A Fetch Request refuses TRACE (node:http itself turns CONNECT and TRACK away).
     if (req.method === 'TRACE')
       return sendJson(res, 501, { error: 'not_implemented', message: `${req.method} is not supported` })
+    // DNS rebinding: a page on a name of its own, resolved to 127.0.0.1, is same-origin with
+    // itself, so only the Host tells it apart. The control routes take IP literals, localhost
+    // and the configured host only.
+    if (url.pathname.startsWith(controlPrefix) && !trustedHost(url.hostname, host))
+      return sendJson(res, 403, { error: 'forbidden', message: `mock control routes refuse Host ${url.hostname}` })
     // The client going away (abort, tab closed) aborts the request, which releases a 'hang'.
     const controller = new AbortController()
     res.on('close', () => {
       if (!res.writableFinished) controller.abort()
     })
     const request = await toRequest(req, url, controller.signal)
+    if (!request) {
+      // Answer at once and drop the connection: the rest of the body is never read.
+      res.setHeader('Connection', 'close')
+      return sendJson(res, 413, { error: 'payload_too_large', message: `request bodies are limited to ${MAX_BODY} bytes` })
+    }
     let response: Response | null
     try {
       response = await app.handle(request)
@@ -143,7 +154,14 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   }
 }
 
-async function toRequest(req: IncomingMessage, url: URL, signal: AbortSignal): Promise<Request> {
+/** Request bodies above this are refused (413): the mock's routes take small JSON, and a test harness must not be made to buffer gigabytes. */
+const MAX_BODY = 1024 * 1024
+
+const trustedHost = (hostname: string, configured: string) =>
+  /^(\d+\.){3}\d+$|^\[.*\]$|^localhost$|\.localhost$/.test(hostname) || hostname === configured.toLowerCase()
+
+/** The node:http message as a Fetch Request, or null when its body is over MAX_BODY. */
+async function toRequest(req: IncomingMessage, url: URL, signal: AbortSignal): Promise<Request | null> {
   const headers = new Headers()
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
     const name = req.rawHeaders[i]!
@@ -157,8 +175,14 @@ async function toRequest(req: IncomingMessage, url: URL, signal: AbortSignal): P
   }
   let body: ArrayBuffer | undefined
   if (req.method !== 'GET' && req.method !== 'HEAD') {
+    if (Number(req.headers['content-length']) > MAX_BODY) return null
     const chunks: Buffer[] = []
-    for await (const chunk of req) chunks.push(chunk as Buffer)
+    let size = 0
+    for await (const chunk of req) {
+      size += (chunk as Buffer).length
+      if (size > MAX_BODY) return null
+      chunks.push(chunk as Buffer)
+    }
     const all = Buffer.concat(chunks)
     body = all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength) as ArrayBuffer
   }

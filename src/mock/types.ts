@@ -59,7 +59,7 @@ export interface MockControl {
   setLatency(ms: number): void
   /** Every /auth/refresh call takes `ms` longer (on top of the latency), e.g. a slow identity provider; reset() sets 0. */
   setRefreshDelay(ms: number): void
-  /** Drops sessions and tokens, zeroes counters, clears faults, restores the configured latency, no refresh delay. */
+  /** Drops sessions and tokens, zeroes counters, clears faults, restores the configured latency, no refresh delay; a refresh held by 'hang' answers 503 `{error:'mock_reset'}`. */
   reset(): void
 }
 

@@ -17,10 +17,10 @@ async function start(options: Parameters<typeof startMockServer>[0] = {}) {
   return server
 }
 
-/** A raw request whose path and method are sent exactly as written (fetch would normalize `..` away, and refuses TRACE). */
-function rawRequest(server: MockServer, path: string, method = 'GET'): Promise<{ status: number; body: string }> {
+/** A raw request whose path, method and headers are sent exactly as written (fetch would normalize `..` away, and refuses TRACE). */
+function rawRequest(server: MockServer, path: string, method = 'GET', headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port: server.port, path, method }, (res) => {
+    const req = httpRequest({ host: '127.0.0.1', port: server.port, path, method, headers }, (res) => {
       let body = ''
       res.setEncoding('utf8')
       res.on('data', (chunk) => (body += chunk))
@@ -160,4 +160,39 @@ describe('startMockServer', () => {
     const res = await fetch(server.url + '/auth/login', { method: 'POST', body: '{"username":"demo","password":"demo"}' })
     expect(res.status).toBe(200)
   })
+
+  it('an /api route the mock does not know, with access: a JSON 404', async () => {
+    const server = await start()
+    const accessToken = await accessTokenOf(server)
+    const res = await fetch(server.url + '/api/nope', { headers: { Authorization: `Bearer ${accessToken}` } })
+    expect(res.status).toBe(404)
+    expect((await res.json()).error).toBe('not_found')
+  })
+
+  it('a body over 1 MiB: a JSON 413, read no further; the server goes on', async () => {
+    const server = await start()
+    const big = await fetch(server.url + '/auth/login', { method: 'POST', body: 'x'.repeat(1024 * 1024 + 1) })
+    expect(big.status).toBe(413)
+    expect((await big.json()).error).toBe('payload_too_large')
+    const declared = await rawRequest(server, '/api/echo', 'POST', { 'Content-Length': String(2 ** 30) })
+    expect(declared.status).toBe(413)
+    const echo = await fetch(server.url + '/auth/login', { method: 'POST', body: '{"username":"demo","password":"demo"}' })
+    expect(echo.status).toBe(200)
+  })
+
+  it('control routes refuse a Host that is not this server (DNS rebinding), JSON 403', async () => {
+    const server = await start()
+    const rebound = await rawRequest(server, '/__mock/reset', 'POST', { Host: `evil.example:${server.port}` })
+    expect(rebound.status).toBe(403)
+    expect(JSON.parse(rebound.body).error).toBe('forbidden')
+    for (const host of [`127.0.0.1:${server.port}`, `localhost:${server.port}`])
+      expect((await rawRequest(server, '/__mock/reset', 'POST', { Host: host })).status).toBe(200)
+  })
 })
+
+/** Signs in and returns the access cookie's token (the mock takes it as a bearer token too). */
+async function accessTokenOf(server: MockServer): Promise<string> {
+  const res = await fetch(server.url + '/auth/login', { method: 'POST', body: '{"username":"demo","password":"demo"}' })
+  const cookie = res.headers.getSetCookie().find((c) => c.startsWith('sc_access='))!
+  return cookie.slice('sc_access='.length, cookie.indexOf(';'))
+}

@@ -2,6 +2,7 @@
 // session against `createMockHandlers()` defaults. Run in plain Node and in happy-dom (the
 // two files beside this one), so the defaults hold where there is no page as well as where
 // there is one.
+import { http, HttpResponse } from 'msw'
 import { setupServer } from 'msw/node'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createSession, type Session } from '../../src/index.js'
@@ -43,6 +44,25 @@ export function defineSessionFlow(environment: string, expectedOrigin: () => str
       for (const bad of ['localhost', 'ftp://x.test', 'http://x.test/path', 42])
         expect(() => createMockHandlers({ origin: bad as string })).toThrow(OptionError)
       expect(() => createMockHandlers({ cookieJar: 'yes' as never })).toThrow(OptionError)
+    })
+
+    it('an origin option is taken in any spelling of the same origin, and nothing else', () => {
+      expect(start({ origin: 'http://localhost:80' }).origin).toBe('http://localhost')
+      expect(start({ origin: 'HTTP://API.Test:8080' }).origin).toBe('http://api.test:8080')
+      expect(start({ origin: 'https://api.test:443/' }).origin).toBe('https://api.test')
+      for (const bad of ['http://api.test/?q', 'http://api.test/#x', 'http://user@api.test', 'http://api.test//'])
+        expect(() => createMockHandlers({ origin: bad })).toThrow(OptionError)
+    })
+
+    it("an /api route the mock does not know goes to the app's own handler listed after it, behind the mock's access check", async () => {
+      const mock = createMockHandlers()
+      server.use(...mock.handlers, http.get('*/api/todos', () => HttpResponse.json(['write tests'])))
+      expect((await mock.fetch('/api/todos')).status).toBe(401)
+      await mock.fetch('/auth/login', { method: 'POST', body: DEMO })
+      const res = await mock.fetch('/api/todos')
+      expect(res.status).toBe(200)
+      expect(await res.json()).toEqual(['write tests'])
+      expect((await mock.fetch('/api/me')).status).toBe(200)
     })
 
     it('plain fetch keeps the session by default: the jar carries the cookies, attributes intact', async () => {
