@@ -233,6 +233,7 @@ export function createMockApp(options: MockOptions = {}): MockApp {
 
   return {
     control,
+    now,
     async handle(request: Request, context?: HandleContext): Promise<Response | null> {
       let path: string
       try {

@@ -47,7 +47,7 @@ export function createMockHandlers(options: MockHandlersOptions = {}): MockHandl
   if (typeof cookieJar !== 'boolean') throw new OptionError('cookieJar', 'a boolean', cookieJar)
   const origin = originOption === undefined ? undefined : checkOrigin(originOption)
   const app = given ?? createMockApp(appOptions)
-  const jar = cookieJar ? new MemoryCookieJar(appOptions.now) : null
+  const jar = cookieJar ? new MemoryCookieJar(app.now) : null
 
   const handlers: HttpHandler[] = [
     http.all('*', async ({ request }) => {

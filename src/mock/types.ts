@@ -77,6 +77,8 @@ export interface MockApp {
   /** Answers a request, or resolves null when the URL is not one of the mock's routes. */
   handle(request: Request, context?: HandleContext): Promise<Response | null>
   control: MockControl
+  /** The clock the app keeps time by (its `now` option, else `Date.now`): a runtime's cookie jar uses it too. */
+  now(): number
   /** Releases requests held by a 'hang' fault (they reject); used when a runtime shuts down. */
   dispose(): void
 }

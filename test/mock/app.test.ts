@@ -166,6 +166,17 @@ describe('createMockHandlers with its own cookie jar (as under setupWorker)', ()
     expect(await res.json()).toEqual({ error: 'invalid_grant' })
   })
 
+  it("a shared app's clock is the jar's clock too: its cookies expire when that clock says", async () => {
+    let t = 1_700_000_000_000
+    const app = createMockApp({ absoluteTtl: 100, idleTtl: 1000, now: () => t })
+    server.use(...createMockHandlers({ app }).handlers)
+    expect((await fetch('http://app.test/auth/login', { method: 'POST', body: JSON.stringify(credentials) })).status).toBe(200)
+    t += 101_000
+    const res = await fetch('http://app.test/auth/refresh', { method: 'POST' })
+    expect(res.status).toBe(401)
+    expect(await res.json()).toEqual({ error: 'invalid_grant' })
+  })
+
   it('leaves other URLs to later handlers', async () => {
     const { handlers } = createMockHandlers()
     server.use(...handlers, http.get('http://app.test/other', () => HttpResponse.text('other handler')))
