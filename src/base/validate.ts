@@ -15,9 +15,12 @@ export const isObject = (v: unknown): v is Record<string, any> => typeof v == 'o
 export const check = <T>(option: string, value: unknown, ok: (v: any) => unknown, expected: string, fallback?: T): T =>
   value === undefined ? (fallback as T) : ok(value) ? (value as T) : fail(option, expected, value)
 
-/** A finite number of ms, at least `min`. */
+/**
+ * A number of ms, at least `min` and at most 2^31 - 1: browsers fire a longer timer at once, so
+ * a lock or request timeout beyond it would expire at once (a refresh run without the lock).
+ */
 export const ms = (option: string, value: unknown, fallback: number, min = 0): number =>
-  check(option, value, (n) => typeof n == 'number' && n >= min && n < Infinity, (DEV ? `a finite number of ms >= ${min}` : ''), fallback)
+  check(option, value, (n) => typeof n == 'number' && n >= min && n <= 2147483647, (DEV ? `a finite number of ms >= ${min} and <= 2147483647` : ''), fallback)
 
 /** A plain object (not null, not an array); `{}` when undefined. */
 export const object = (option: string, value: unknown, expected = (DEV ? 'an object' : '')): Record<string, any> => check(option, value, isObject, expected, {})

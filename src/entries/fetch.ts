@@ -40,7 +40,7 @@ export function createRefreshingFetch(options: RefreshingFetchOptions = {}): Ref
   if (process.env.NODE_ENV != 'production') {
     if (custom !== undefined && typeof custom != 'function') throw new OptionError('refresh', 'a function', custom)
     if (!Array.isArray(tokenOrigins)) throw new OptionError('tokenOrigins', 'an array of origins', tokenOrigins)
-    if (!(typeof refreshTimeout == 'number' && refreshTimeout >= 1 && refreshTimeout < Infinity)) throw new OptionError('refreshTimeout', 'a finite number of ms >= 1', refreshTimeout)
+    if (!(typeof refreshTimeout == 'number' && refreshTimeout >= 1 && refreshTimeout <= 2147483647)) throw new OptionError('refreshTimeout', 'a finite number of ms >= 1 and <= 2147483647', refreshTimeout)
   }
   const raw = () => given ?? globalThis.fetch
   let token = options.accessToken ?? null

@@ -147,7 +147,7 @@ describe('createRefreshingFetch: a refresh that does not answer', () => {
     }
   })
 
-  it.each([0, -1, Infinity, '5000'])('refreshTimeout %s is an OptionError', (refreshTimeout) => {
+  it.each([0, -1, Infinity, 2 ** 31, '5000'])('refreshTimeout %s is an OptionError', (refreshTimeout) => {
     expect(() => createRefreshingFetch({ refreshTimeout: refreshTimeout as number })).toThrow(OptionError)
     expect(() => createRefreshingFetch({ refreshTimeout: refreshTimeout as number })).toThrow(/refreshTimeout/)
   })
