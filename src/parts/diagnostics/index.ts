@@ -34,11 +34,29 @@ export function diagnostics(options: { size?: number } = {}): Part<DiagnosticsMe
     const full = { ...entry, at: now(), tab }
     entries.push(full)
     if (entries.length > size) entries.shift()
-    listeners.forEach((listener) => listener(full))
+    // A listener that throws is reported like a throwing event handler; it never stops the
+    // message, lock or decision being recorded (the wrappers below record before they act).
+    listeners.forEach((listener) => {
+      try {
+        listener(full)
+      } catch (error) {
+        queueMicrotask(() => {
+          throw error
+        })
+      }
+    })
   }
   // Only the message's type and sender leave the message: never its credentials or user. A
   // received message is not validated yet (the session does that next), so both are cut short.
-  const kind = (m: any) => ({ type: String(m?.type).slice(0, 40), from: String(m?.from ?? '').slice(0, 64) })
+  // A hostile one may hold what String() throws on (an object whose toString is no function).
+  const cut = (value: unknown, length: number) => {
+    try {
+      return String(value).slice(0, length)
+    } catch {
+      return '?'
+    }
+  }
+  const kind = (m: any) => ({ type: cut(m?.type, 40), from: cut(m?.from ?? '', 64) })
   return {
     channel: (inner) =>
       inner && {
@@ -72,6 +90,8 @@ export function diagnostics(options: { size?: number } = {}): Part<DiagnosticsMe
       now = ctx.now
       tab = ctx.tab ?? tab
       ctx.on('trace', record)
+      // destroy() removes every listener, the timeline's too (a lock granted later records nothing for anyone).
+      ctx.on('destroy', () => listeners.clear())
       ctx.on('refreshed', ({ source, version }) => record({ what: 'refreshed', source, version }))
       ctx.on('refreshFailed', ({ transient, retryAt }) => record({ what: transient ? 'backoff' : 'refreshRejected', retryAt }))
       ctx.on('lockTimeout', ({ lock, waitedMs }) => record({ what: 'lockTimeout', lock, waitedMs }))

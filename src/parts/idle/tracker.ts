@@ -86,31 +86,37 @@ export function createPresenceTracker(idle: NormalizedIdle | null, absoluteWarnB
     timer.set(Math.min(...[warnAt, idleAt, absoluteAt && expiringAt, absoluteAt].map((x) => (x! > t ? x! : Infinity))))
   }
 
-  /** Counts activity at `at`: deadlines already passed are honoured first, never rescued. */
+  /** Counts activity at `at`: deadlines that passed before `at` are honoured first, never rescued. */
   function activity(at: number, explicit?: boolean) {
     if (!running || !idle || at <= last) return
     // Hot path: nothing is due before `at`, so moving the timestamp is all there is to do.
     const due = timer.at()
     if (presence == 'active' && (due === null || at < due)) return void (last = at)
+    const ending = () => presence == 'idle' && idle.onIdle == 'signOut'
+    // Another tab's activity may land after a deadline it came before (latency, a frozen or
+    // throttled tab): it counts as of `at`, as it did in that tab (unless already signing out).
+    const idleAt = last + idle.timeout
+    if (!ending() && at < idleAt && (at < idleAt - idle.warnBefore || explicit || idle.dismissOnActivity)) return void ((last = at), evaluate())
     evaluate()
     // Signing out (too late), or a warning that a stray mousemove must not dismiss.
-    if (!running || (presence == 'idle' && idle.onIdle == 'signOut') || (presence == 'warning' && !explicit && !idle.dismissOnActivity)) return
+    if (!running || ending() || (presence == 'warning' && !explicit && !idle.dismissOnActivity)) return
     last = at
     evaluate()
   }
 
   return {
+    // Also while running: a sign-out called off (the session authenticated again while it was
+    // 'signingOut') begins a fresh period, or the tracker would stay 'idle' with nothing due.
     start() {
-      if (running) return
-      running = true
-      last = now()
-      presence = 'active'
-      if (idle)
+      if (!running && idle)
         unlisten = listenForActivity(idle.events, idle.target, () => {
           const t = now()
           activity(t)
           cb.onLocalActivity?.(t)
         })
+      running = true
+      last = now()
+      presence = 'active'
       evaluate()
     },
     stop() {

@@ -9,9 +9,13 @@
  */
 export function toSafeReturnTo(value: unknown, origin: string): string | null {
   if (typeof value !== 'string' || value.length > 2048) return null
-  // Whitespace, control characters and any backslash: browsers strip or normalise them
-  // differently from servers, which is what open-redirect payloads rely on.
-  if (/[\s\x00-\x1f\x7f\\]/.test(value)) return null
+  // Whitespace, control characters (C0 and C1) and any backslash: browsers strip or normalise
+  // them differently from servers, which is what open-redirect payloads rely on.
+  if (/[\s\x00-\x1f\x7f-\x9f\\]/.test(value)) return null
+  // Compatibility forms (fullwidth "／", "＼"...) become "/" and "\" under the NFKC normalisation
+  // some servers apply: the normalised value must pass too.
+  const folded = value.normalize('NFKC')
+  if (folded != value && !toSafeReturnTo(folded, origin)) return null
   let url: URL
   try {
     url = new URL(value, origin)

@@ -69,6 +69,14 @@ const hostile: unknown[] = [
   42,
   {},
   ['/ok'],
+  // C1 control characters (NEL is whitespace to some servers' `\s`, so "/\x85/evil.com" can become "//evil.com").
+  '/\u0085/evil.com',
+  '/x\u009b',
+  // Compatibility forms that NFKC normalisation (which some servers apply) turns into "/", "\\" or "//".
+  '/\uff0f\uff0fevil.com',
+  '/\uff0fevil.com',
+  '/\uff3cevil.com',
+  '\uff0f\uff0fevil.com',
 ]
 
 const good: Array<[string, string]> = [
@@ -83,6 +91,7 @@ const good: Array<[string, string]> = [
   ['http://app.test/abs?x=1#y', '/abs?x=1#y'],
   ['/%E2%9C%93', '/%E2%9C%93'],
   ['/a/../b', '/a/../b'],
+  ['/cafe\u0301/\ufb01le', '/cafe\u0301/\ufb01le'], // NFKC changes it, and the normalised form is as safe: kept as given
 ]
 
 describe('toSafeReturnTo', () => {
