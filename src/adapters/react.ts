@@ -1,5 +1,5 @@
 // session-continuity/react: thin bindings over getState/subscribe (useSyncExternalStore).
-import { createContext, createElement, useContext, useEffect, useState, useSyncExternalStore, type ReactNode } from 'react'
+import { createContext, createElement, useContext, useEffect, useInsertionEffect, useRef, useState, useSyncExternalStore, type ReactNode } from 'react'
 import type { IdleMethods, RegisteredUser, Session, SessionEventName, SessionEvents, SessionState, WarningReason } from '../index.js'
 
 const SessionContext = createContext<Session<any> | null>(null)
@@ -64,8 +64,13 @@ export function useSessionEvent<E extends SessionEventName, User = RegisteredUse
   useEffect(() => s.on(event, (payload) => latest.current(payload)), [s, event])
 }
 
+/**
+ * The value of the last committed render. Written in an effect, not during render: a render
+ * React throws away (a transition that suspends, an interrupted one) must not leave its handler
+ * behind. Insertion effects run before every layout and passive effect, and not on the server.
+ */
 function useLatest<T>(value: T) {
-  const [ref] = useState(() => ({ current: value }))
-  ref.current = value
+  const ref = useRef(value)
+  useInsertionEffect(() => void (ref.current = value))
   return ref
 }

@@ -1,6 +1,6 @@
 // session-continuity/vue: a plugin and composables over getState/subscribe, the same shape
 // as the React bindings (useSession with a selector, useIdleWarning, useSessionEvent).
-import { computed, getCurrentScope, inject, onScopeDispose, shallowRef, watch, type App, type ComputedRef, type InjectionKey, type Ref } from 'vue'
+import { computed, getCurrentInstance, getCurrentScope, inject, onBeforeMount, onScopeDispose, shallowRef, watch, type App, type ComputedRef, type InjectionKey, type Ref } from 'vue'
 import type { IdleMethods, RegisteredUser, Session, SessionEventName, SessionEvents, SessionState, WarningReason } from '../index.js'
 
 export const sessionKey: InjectionKey<Session<any>> = Symbol('session-continuity')
@@ -17,8 +17,19 @@ function sessionObject<User>(session?: Session<User>): Session<User> {
   return s as Session<User>
 }
 
-/** Calls `fn` when the calling effect scope (component, effectScope) is disposed. */
-const disposed = (fn: () => void) => getCurrentScope() && onScopeDispose(fn)
+/**
+ * Runs `start` and undoes it when the calling effect scope (component, effectScope) is disposed.
+ * In a component that is not mounted yet, `start` waits for beforeMount: server-side rendering
+ * runs setup() but never disposes a component's scope (nor runs beforeMount), so a listener
+ * added in setup() would stay on a shared session once per request.
+ */
+const live = (start: () => () => void) => {
+  let stop: (() => void) | undefined
+  const go = () => void (stop = start())
+  const instance = getCurrentInstance()
+  instance && !instance.isMounted ? onBeforeMount(go) : go()
+  getCurrentScope() && onScopeDispose(() => stop?.())
+}
 
 /**
  * The session state, or a slice of it, as a readonly ref, unsubscribed when the calling
@@ -27,7 +38,7 @@ const disposed = (fn: () => void) => getCurrentScope() && onScopeDispose(fn)
 export function useSession<User = RegisteredUser, T = SessionState<User>>(selector?: (state: SessionState<User>) => T, session?: Session<User>): Readonly<Ref<T>> {
   const s = sessionObject(session)
   const state = shallowRef(s.getState())
-  disposed(s.subscribe((next) => (state.value = next)))
+  live(() => ((state.value = s.getState()), s.subscribe((next) => (state.value = next))))
   return computed(() => (selector ? selector(state.value) : (state.value as unknown as T)))
 }
 
@@ -45,17 +56,19 @@ export function useIdleWarning(session?: Session<any> & IdleMethods): IdleWarnin
   const warning = useSession((state) => state.warning, s)
   const now = shallowRef(s.now())
   let timer: ReturnType<typeof setInterval> | undefined
-  const stop = () => timer !== undefined && (clearInterval(timer), (timer = undefined))
-  watch(
-    warning,
-    (showing) => {
-      stop()
-      now.value = s.now()
-      if (showing) timer = setInterval(() => (now.value = s.now()), 1000)
-    },
-    { immediate: true },
-  )
-  disposed(stop)
+  const stop = () => clearInterval(timer)
+  live(() => {
+    const unwatch = watch(
+      warning,
+      (showing) => {
+        stop()
+        now.value = s.now()
+        if (showing) timer = setInterval(() => (now.value = s.now()), 1000)
+      },
+      { immediate: true },
+    )
+    return () => (unwatch(), stop())
+  })
   return {
     showing: computed(() => warning.value !== null),
     remainingMs: computed(() => (warning.value ? Math.max(0, warning.value.deadline - now.value) : 0)),
@@ -66,5 +79,6 @@ export function useIdleWarning(session?: Session<any> & IdleMethods): IdleWarnin
 
 /** Subscribes to one session event until the calling scope is disposed; the payload is typed by the event's name. */
 export function useSessionEvent<E extends SessionEventName, User = RegisteredUser>(event: E, handler: (payload: SessionEvents<User>[E]) => void, session?: Session<User>) {
-  disposed(sessionObject(session).on(event, handler))
+  const s = sessionObject(session)
+  live(() => s.on(event, handler))
 }

@@ -56,8 +56,12 @@ const post = (options: { fetch?: typeof fetch }, url: string, body: Record<strin
   return f(url, { method: 'POST', body: form, headers: { Accept: 'application/json' }, credentials: 'omit', keepalive })
 }
 
-/** Claims of the ID token that change with every token; the rest is the user (and stays equal). */
-const PER_TOKEN = ['iat', 'exp', 'nbf', 'jti', 'nonce', 'at_hash']
+/**
+ * Claims of the ID token that change with every token; the rest is the user (and stays equal).
+ * `c_hash`, `s_hash`: OpenID Connect's other token hashes; `uti`, `rh`, `aio`: Entra ID's token
+ * identifier and internal per-token claims.
+ */
+const PER_TOKEN = ['iat', 'exp', 'nbf', 'jti', 'nonce', 'at_hash', 'c_hash', 's_hash', 'uti', 'rh', 'aio']
 
 /**
  * The reply mapped for the session, or null when it carries no usable access token. The ID
@@ -66,6 +70,12 @@ const PER_TOKEN = ['iat', 'exp', 'nbf', 'jti', 'nonce', 'at_hash']
  */
 const map = (body: any, previous?: string | null): OAuthRefreshResult | null => {
   if (typeof body?.access_token != 'string' || !body.access_token) return null
+  // The session sends every access token as `Bearer`, and a client must not use a token of a
+  // type it does not understand (RFC 6749 §7.1): a DPoP-bound one sent so would 401 at every
+  // request, each answered with a refresh. token_type is case-insensitive; a missing one
+  // (it is REQUIRED, but some OPs leave it out) is taken as Bearer.
+  const type = body.token_type
+  if (type != null && !/^bearer$/i.test(type)) throw new OptionError('tokenResponse.token_type', "'Bearer'", type)
   // expires_in is only RECOMMENDED (and some OPs send it as a string). Without one, 300 s is
   // assumed rather than failing a reply that may have rotated the refresh token: a shorter
   // lifetime shows as a 401, which the session answers with a refresh. One out of range (0 or
@@ -119,7 +129,12 @@ export function oauthRefresh(options: OAuthRefreshOptions) {
     const { status } = res
     const body = await res.json().catch(() => undefined)
     if (res.ok) {
-      const result = map(body, refreshToken)
+      let result
+      try {
+        result = map(body, refreshToken)
+      } catch {
+        throw new SessionEndedError(status) // a token this session cannot use (token_type)
+      }
       if (result) return result
       throw new TransientRefreshError('malformed reply: no access_token', status)
     }
@@ -157,15 +172,19 @@ export function oauthRevoke(options: OAuthRevokeOptions) {
  */
 export function endSessionUrl(options: EndSessionOptions): string {
   check(options, ['endSessionEndpoint', 'clientId'])
-  let url: URL
-  try {
-    url = new URL(options.endSessionEndpoint)
-    // The page is sent there: only http(s), never javascript: or data: from a discovery document.
-    if (!/^https?:$/.test(url.protocol)) throw 0
-  } catch {
-    throw new OptionError('endSessionEndpoint', 'an absolute http(s) URL', options.endSessionEndpoint)
+  // The page is sent to the endpoint, and by the OP on to the redirect URI: only absolute
+  // http(s) URLs, never javascript: or data: (from a discovery document, or a value the app
+  // took from a query string), nor a relative one the OP would resolve against itself.
+  const web = (name: string, value: string) => {
+    try {
+      const url = new URL(value)
+      if (/^https?:$/.test(url.protocol)) return url
+    } catch {}
+    throw new OptionError(name, 'an absolute http(s) URL', value)
   }
+  const url = web('endSessionEndpoint', options.endSessionEndpoint)
   const { clientId, postLogoutRedirectUri, idTokenHint } = options
+  if (postLogoutRedirectUri) web('postLogoutRedirectUri', postLogoutRedirectUri)
   for (const [key, value] of [['client_id', clientId], ['post_logout_redirect_uri', postLogoutRedirectUri], ['id_token_hint', idTokenHint]])
     if (value) url.searchParams.set(key!, value)
   return url.href

@@ -4,11 +4,13 @@ import ky1 from 'ky1'
 import { expect, it, vi } from 'vitest'
 import { createSession } from '../../src/index.js'
 import { kyHooks } from '../../src/adapters/ky.js'
+import { kyReplaySuite } from './ky-replay-suite.js'
 import { kySuite } from './ky-suite.js'
 
 vi.mock('ky', () => import('ky1'))
 
 kySuite({ label: 'ky 1.14', convention: 'positional', attempts: (limit) => limit + 1 })
+kyReplaySuite('ky 1.14')
 
 it("the module 'ky' is ky 1.14 in this file, and kyHooks type-checks as its hooks", async () => {
   expect((await import('ky')).default).toBe(ky1)

@@ -1,9 +1,9 @@
 import { act, cleanup, render, screen } from '@testing-library/react'
-import { createElement, StrictMode, useRef } from 'react'
+import { createElement, Fragment, startTransition, StrictMode, Suspense, use, useRef } from 'react'
 import { renderToString } from 'react-dom/server'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createSession, idle, type Session } from '../../src/index.js'
-import { SessionProvider, useIdleWarning, useSession } from '../../src/adapters/react.js'
+import { SessionProvider, useIdleWarning, useSession, useSessionEvent } from '../../src/adapters/react.js'
 
 ;(globalThis as any).IS_REACT_ACT_ENVIRONMENT = true
 let sessions: Session[] = []
@@ -88,5 +88,27 @@ describe('session-continuity/react', () => {
   it('explains a missing provider', () => {
     vi.spyOn(console, 'error').mockImplementation(() => {})
     expect(() => render(createElement(Status))).toThrow(/SessionProvider/)
+  })
+
+  it('useSessionEvent calls the handler of the last committed render, not of one React threw away', async () => {
+    const session = make()
+    const calls: string[] = []
+    const never = new Promise<never>(() => {})
+    function Listener({ label }: { label: string }) {
+      useSessionEvent('signedIn', () => calls.push(label), session)
+      return createElement('p', null, label)
+    }
+    function Suspends({ suspend }: { suspend: boolean }): null {
+      if (suspend) use(never)
+      return null
+    }
+    const App = ({ label, suspend }: { label: string; suspend: boolean }) =>
+      createElement(Fragment, null, createElement(Listener, { label }), createElement(Suspense, { fallback: null }, createElement(Suspends, { suspend })))
+    const view = render(createElement(App, { label: 'committed', suspend: false }))
+    // A transition whose render suspends is not committed: the screen keeps the old label.
+    await act(async () => startTransition(() => view.rerender(createElement(App, { label: 'discarded', suspend: true }))))
+    expect(screen.getByText('committed')).toBeTruthy()
+    await act(async () => void session.signIn({ expiresIn: 3600 }))
+    expect(calls).toEqual(['committed'])
   })
 })

@@ -2,7 +2,7 @@
 // oauthRevoke, toRefreshResult, option checks, endSessionUrl, and the helpers with a real session.
 import { HttpResponse } from 'msw'
 import { describe, expect, it, vi } from 'vitest'
-import { OptionError, SessionError } from '../../src/index.js'
+import { OptionError, SessionEndedError, SessionError } from '../../src/index.js'
 import type { SessionOptions } from '../../src/index.js'
 import { endSessionUrl, oauthRefresh, oauthRevoke, toRefreshResult } from '../../src/oauth/index.js'
 import { REVOKE, TOKEN, endpoint, jwt, ok, refresh, rejection } from './setup.js'
@@ -158,5 +158,43 @@ describe('with a session', () => {
     } finally {
       session.destroy()
     }
+  })
+})
+
+describe('token_type (RFC 6749 §7.1: a token of a type the client does not understand is not used)', () => {
+  it.each([['Bearer'], ['bearer'], ['BEARER'], [undefined]])('%j is taken as a bearer token', (token_type) => {
+    expect(toRefreshResult({ access_token: 'at', expires_in: 20, token_type })).toEqual({ accessToken: 'at', expiresIn: 20 })
+  })
+
+  it.each([['DPoP'], ['mac'], ['N_A']])('a %s token from the code exchange is an OptionError naming token_type, without the token', (token_type) => {
+    const call = () => toRefreshResult({ access_token: 'at-secret', expires_in: 20, refresh_token: 'rt-secret', token_type })
+    expect(call).toThrow(OptionError)
+    expect(call).toThrow(expect.objectContaining({ option: 'tokenResponse.token_type', received: token_type }))
+    expect(() => call()).toThrow(expect.not.objectContaining({ message: expect.stringMatching(/secret/) }))
+  })
+
+  it('a DPoP token from a refresh ends the session (sent as Bearer, every request would 401 and refresh again)', async () => {
+    endpoint(TOKEN, () => ok({ access_token: 'at-secret', expires_in: 20, refresh_token: 'rt-2', token_type: 'DPoP' }))
+    const error = await rejection(refresh()({ refreshToken: 'rt-1' }))
+    expect(error).toBeInstanceOf(SessionEndedError)
+    expect(error.status).toBe(200)
+    expect(error.reason).toBe('refreshFailed')
+    expect(error.message).not.toMatch(/secret|rt-/)
+  })
+})
+
+describe('endSessionUrl: post_logout_redirect_uri', () => {
+  it.each([['javascript:alert(document.domain)'], ['data:text/html,<script>alert(1)</script>'], ['/bye'], ['//evil.example/x'], ['not a url']])(
+    '%j is an OptionError (an absolute http(s) URL only, as the OP registers it)',
+    (postLogoutRedirectUri) => {
+      const call = () => endSessionUrl({ endSessionEndpoint: 'https://op.test/session/end', clientId: 'spa', postLogoutRedirectUri })
+      expect(call).toThrow(OptionError)
+      expect(call).toThrow(expect.objectContaining({ option: 'postLogoutRedirectUri' }))
+    },
+  )
+
+  it('an absolute http(s) one is sent as given, encoded once', () => {
+    const url = endSessionUrl({ endSessionEndpoint: 'https://op.test/session/end', clientId: 'my spa&x', postLogoutRedirectUri: 'https://app.test/bye?a=1&b=ä#top' })
+    expect(url).toBe('https://op.test/session/end?client_id=my+spa%26x&post_logout_redirect_uri=https%3A%2F%2Fapp.test%2Fbye%3Fa%3D1%26b%3D%C3%A4%23top')
   })
 })

@@ -87,6 +87,17 @@ describe('oauthRefresh: the reply', () => {
     expect(result.user).toEqual({ sub: 'u1', name: 'Zoë ✓', iss: 'https://op.test', aud: 'spa', sid: 's1', auth_time: 5 })
   })
 
+  it("an Entra ID token's per-token claims (uti, rh, aio) and hybrid-flow hashes are left out: the same user stays equal across refreshes", async () => {
+    const users: unknown[] = []
+    for (const n of [1, 2]) {
+      const id_token = jwt({ sub: 'u1', oid: 'o1', tid: 't1', name: 'Ada', ver: '2.0', iat: n, exp: n + 60, uti: `uti-${n}`, rh: `0.rh-${n}`, aio: `aio-${n}`, c_hash: `c${n}`, s_hash: `s${n}` })
+      endpoint(TOKEN, () => ok({ access_token: `at-${n}`, expires_in: 60, refresh_token: `rt-${n}`, id_token }))
+      users.push((await refresh()({ signal, refreshToken: `rt-${n - 1}` })).user)
+    }
+    expect(users[0]).toEqual({ sub: 'u1', oid: 'o1', tid: 't1', name: 'Ada', ver: '2.0' })
+    expect(users[1]).toEqual(users[0])
+  })
+
   it('expires_in sent as a string is read as a number; a missing one is taken as 300 s (the rotated token is kept)', async () => {
     endpoint(TOKEN, () => ok({ access_token: 'at-2', expires_in: '3599', refresh_token: 'rt-2' }))
     expect(await refresh()({ signal, refreshToken: 'rt-1' })).toEqual({ accessToken: 'at-2', expiresIn: 3599, refreshToken: 'rt-2' })
