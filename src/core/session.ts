@@ -76,7 +76,8 @@ export function createSession<User = RegisteredUser, const Parts extends readonl
     if (wired && part.channel) channel = part.channel(channel, name)
     if (part.lock) lock = part.lock(lock)
   }
-  const tabs = connectTabs(name, channel, lock, shapes, received, injected?.channel === undefined)
+  // The session closes the channel it (or a part) opened: any but one the app passed in.
+  const tabs = connectTabs(name, channel, lock, shapes, received, !injected?.channel)
 
   function received(m: TabMessage & Record<string, any>) {
     if (m.type == 'hello') {

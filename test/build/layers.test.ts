@@ -1,7 +1,7 @@
 // The layer rule as a test: a module never imports one above it (see scripts/check-layers.mjs).
 // @vitest-environment node
 import { describe, expect, it } from 'vitest'
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 // @ts-expect-error: a plain .mjs script without declarations
@@ -24,5 +24,14 @@ describe('layers point down only', () => {
       expect.stringContaining('base/clock.ts imports core/session.ts'),
       expect.stringContaining('parts/idle/index.ts imports parts/return-to/return-to.ts'),
     ])
+  })
+})
+
+describe('small modules', () => {
+  it('no file in src/ is over 300 lines', () => {
+    const files = readdirSync('src', { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'))
+    expect(files.length).toBeGreaterThan(20)
+    const long = files.map((f) => [f, readFileSync(join('src', f), 'utf8').split('\n').length - 1] as const).filter(([, n]) => n > 300)
+    expect(long).toEqual([])
   })
 })

@@ -81,3 +81,22 @@ describe('createBroadcastChannel', () => {
     expect(() => a.post({ v: 1, from: 'a', type: 'hello' })).not.toThrow()
   })
 })
+
+describe('the channel a part opens', () => {
+  it('is closed on destroy even when the app passed channel: null; a channel the app passed stays open', async () => {
+    const { createSession } = await import('../../../src/index.js')
+    const added = vi.spyOn(window, 'addEventListener')
+    const removed = vi.spyOn(window, 'removeEventListener')
+    const session = createSession({ refreshUrl: '/auth/refresh', crossTab: { channel: null }, use: [storageFallback()] })
+    const storageListener = added.mock.calls.find(([type]) => type == 'storage')?.[1]
+    expect(storageListener).toBeTypeOf('function')
+    session.destroy()
+    expect(removed.mock.calls.some(([type, fn]) => type == 'storage' && fn == storageListener)).toBe(true)
+
+    const mine = { post: vi.fn(), subscribe: () => () => {}, close: vi.fn() }
+    createSession({ refreshUrl: '/auth/refresh', crossTab: { channel: mine }, use: [storageFallback()] }).destroy()
+    expect(mine.close).not.toHaveBeenCalled()
+    added.mockRestore()
+    removed.mockRestore()
+  })
+})
